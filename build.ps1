@@ -1,0 +1,208 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Build, test, run or clean PSPeerChat.
+
+.DESCRIPTION
+    Run from anywhere as:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
+      Build  dotnet build of the module, then assembles out/PSPeerChat (importable module folder).
+      Test   Build, xunit tests (dotnet test) and Pester tests (tests/*.Tests.ps1, fresh pwsh);
+             last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
+      Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
+      Clean  Removes out/ and bin/ + obj/ of every project.
+      Bench  Not implemented yet.
+
+    Pester test files import the built module with:  Import-Module $env:PSPEERCHAT_MODULE -Force
+    (PSPEERCHAT_MODULE = full path of out/PSPeerChat/PSPeerChat.psd1, set by this script).
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Chat', 'Clean', 'Bench')]
+    [string]$Task = 'Build',
+
+    [string]$Configuration = 'Release',
+
+    # Bench parameters
+    [int]$Nodes = 20,
+    [int]$Messages = 2000,
+    [int]$Rate = 0
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+# Native exit codes are checked explicitly ($LASTEXITCODE).
+$PSNativeCommandUseErrorActionPreference = $false
+
+$Root          = $PSScriptRoot
+$OutDir        = Join-Path $Root 'out'
+$ModuleOutDir  = Join-Path $OutDir 'PSPeerChat'
+$ManifestPath  = Join-Path $ModuleOutDir 'PSPeerChat.psd1'
+$ResultsDir    = Join-Path $OutDir 'TestResults'
+$ModuleProject = Join-Path $Root 'src/PSPeerChat/PSPeerChat.csproj'
+$TestProject   = Join-Path $Root 'tests/PSPeerChat.Core.Tests/PSPeerChat.Core.Tests.csproj'
+$ModuleSrcDir  = Join-Path $Root 'module/PSPeerChat'
+
+function Invoke-Build {
+    Write-Host "==> dotnet build $ModuleProject -c $Configuration"
+    & dotnet build $ModuleProject -c $Configuration --nologo
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed (exit code $LASTEXITCODE)." }
+
+    $binDir = Join-Path $Root "src/PSPeerChat/bin/$Configuration/netstandard2.0"
+    if (-not (Test-Path (Join-Path $binDir 'PSPeerChat.dll'))) {
+        throw "Build output not found: $binDir/PSPeerChat.dll"
+    }
+
+    if (Test-Path $ModuleOutDir) { Remove-Item $ModuleOutDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOutDir -Force | Out-Null
+
+    # Manifest, Format.ps1xml, en-US help, ... : everything under module/PSPeerChat.
+    if (Test-Path $ModuleSrcDir) {
+        Copy-Item -Path (Join-Path $ModuleSrcDir '*') -Destination $ModuleOutDir -Recurse -Force
+    }
+
+    # PSPeerChat.dll, PSPeerChat.Core.dll and any dependency dll, never System.Management.Automation.dll.
+    Get-ChildItem -Path $binDir -Filter '*.dll' -File |
+        Where-Object { $_.Name -ne 'System.Management.Automation.dll' } |
+        Copy-Item -Destination $ModuleOutDir -Force
+    # Our own symbols, for line numbers in stack traces.
+    Get-ChildItem -Path $binDir -Filter 'PSPeerChat*.pdb' -File |
+        Copy-Item -Destination $ModuleOutDir -Force
+
+    Write-Host "Module: $ModuleOutDir"
+}
+
+function Get-PesterManifestPath {
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+    # Output: "global-packages: /root/.nuget/packages/"
+    $globalPackages = (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+    $psd1 = Join-Path $globalPackages 'pester/6.2.0/tools/Pester.psd1'
+    if (-not (Test-Path $psd1)) {
+        # PackageDownload in the test project fetches it.
+        Write-Host "==> dotnet restore $TestProject (fetch Pester)"
+        & dotnet restore $TestProject --nologo | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "dotnet restore failed (exit code $LASTEXITCODE)." }
+    }
+    if (-not (Test-Path $psd1)) { throw "Pester not found at $psd1" }
+    return $psd1
+}
+
+function Invoke-Test {
+    $passed = 0; $failed = 0; $skipped = 0
+
+    # A failed module build counts as one failure; xunit still runs (it only needs Core).
+    $built = $false
+    try {
+        Invoke-Build
+        $built = $true
+    }
+    catch {
+        Write-Host "Build: FAILED: $_"
+        $failed += 1
+    }
+
+    if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+
+    # --- xunit -------------------------------------------------------------
+    $trxPath = Join-Path $ResultsDir 'core.trx'
+    Write-Host "==> dotnet test $TestProject -c $Configuration"
+    & dotnet test $TestProject -c $Configuration --nologo `
+        --logger 'trx;LogFileName=core.trx' --results-directory $ResultsDir
+    $testExit = $LASTEXITCODE
+    if (Test-Path $trxPath) {
+        [xml]$trx = Get-Content -LiteralPath $trxPath -Raw
+        $c = $trx.TestRun.ResultSummary.Counters
+        $xPassed  = [int]$c.passed
+        $xFailed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        # xunit skips are UnitTestResult outcome="NotExecuted" (the notExecuted counter stays 0).
+        $xSkipped = $trx.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']").Count
+        if ($testExit -ne 0 -and $xFailed -eq 0) {
+            Write-Host "xunit: dotnet test exited $testExit with no failed test recorded; counting as 1 failure."
+            $xFailed = 1
+        }
+        Write-Host "xunit: $xPassed passed, $xFailed failed, $xSkipped skipped"
+        $passed += $xPassed; $failed += $xFailed; $skipped += $xSkipped
+    }
+    else {
+        Write-Host "xunit: no result file ($trxPath), dotnet test exit code $testExit; counting as 1 failure."
+        $failed += 1
+    }
+
+    # --- Pester (fresh process) ---------------------------------------------
+    $pesterJson = Join-Path $ResultsDir 'pester.json'
+    if (-not $built) {
+        Write-Host 'Pester: not run, the module did not build (already counted as 1 failure).'
+    }
+    else {
+        $pesterExit = -1
+        try {
+            $pesterPsd1 = Get-PesterManifestPath
+            $env:PSPEERCHAT_MODULE = $ManifestPath
+            Write-Host "==> Pester ($pesterPsd1)"
+            & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterTests.ps1') `
+                -ModulePath $ModuleOutDir -PesterPath $pesterPsd1 -ResultPath $pesterJson
+            $pesterExit = $LASTEXITCODE
+        }
+        catch {
+            Write-Host "Pester: could not start: $_"
+        }
+        if ($pesterExit -eq 0 -and (Test-Path $pesterJson)) {
+            $p = Get-Content -LiteralPath $pesterJson -Raw | ConvertFrom-Json
+            $pPassed  = [int]$p.PassedCount
+            $pFailed  = [int]$p.FailedCount + [int]$p.FailedBlocksCount + [int]$p.FailedContainersCount
+            $pSkipped = [int]$p.SkippedCount
+            Write-Host "Pester: $pPassed passed, $pFailed failed, $pSkipped skipped"
+            $passed += $pPassed; $failed += $pFailed; $skipped += $pSkipped
+        }
+        else {
+            Write-Host "Pester: runner exit code $pesterExit, result file present: $(Test-Path $pesterJson); counting as 1 failure."
+            $failed += 1
+        }
+    }
+
+    $summary = "$passed passed, $failed failed"
+    if ($skipped -gt 0) { $summary += ", $skipped skipped" }
+    Write-Host $summary
+    if ($failed -gt 0) { $script:ExitCode = 1 }
+}
+
+function Invoke-Chat {
+    Invoke-Build
+    # Not captured or piped: the child inherits this terminal (stdin/stdout).
+    & dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Start-Chat.ps1') -ModulePath $ManifestPath
+    $script:ExitCode = $LASTEXITCODE
+}
+
+function Invoke-Clean {
+    if (Test-Path $OutDir) { Remove-Item $OutDir -Recurse -Force }
+    Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Filter '*.csproj' -Recurse -File -ErrorAction SilentlyContinue |
+        ForEach-Object {
+            foreach ($d in 'bin', 'obj') {
+                $p = Join-Path $_.DirectoryName $d
+                if (Test-Path $p) { Remove-Item $p -Recurse -Force }
+            }
+        }
+    Write-Host 'Clean done.'
+}
+
+# The tool manifest (.config/dotnet-tools.json) is found from the cwd: run everything from the repo root.
+# Task functions are never assigned/captured, so native child processes write straight to the console.
+$script:ExitCode = 0
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test'  { Invoke-Test }
+        'Chat'  { Invoke-Chat }
+        'Clean' { Invoke-Clean }
+        'Bench' {
+            Write-Host 'Bench is not implemented yet'
+            $script:ExitCode = 1
+        }
+    }
+}
+finally {
+    Pop-Location
+}
+exit $script:ExitCode

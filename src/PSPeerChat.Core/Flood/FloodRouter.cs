@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using PSPeerChat.Protocol;
+
+namespace PSPeerChat.Flood
+{
+    /// <summary>
+    /// Flood fill (protocol.md §4): relay a message the first time it is seen to every neighbour but
+    /// the one it came from, while its hop count is below its hop limit; drop every later copy.
+    /// Knows nothing of sockets, so it is tested with in-memory links.
+    /// </summary>
+    internal sealed class FloodRouter
+    {
+        private readonly SeenCache _seen;
+        private readonly Id128 _self;
+
+        public FloodRouter(SeenCache seen, Id128 self)
+        {
+            _seen = seen;
+            _self = self;
+        }
+
+        public SeenCache Seen => _seen;
+
+        /// <summary>Cheap pre-check before decoding: true when the id is already known.</summary>
+        public bool IsKnown(Id128 id) => _seen.Contains(id);
+
+        /// <summary>Handles a message received from <paramref name="source"/>.</summary>
+        /// <param name="relayed">Links the message was queued to.</param>
+        /// <param name="dropped">Links whose queue was full.</param>
+        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, out int relayed, out int dropped)
+        {
+            relayed = 0;
+            dropped = 0;
+            if (!_seen.TryAdd(message.Id)) return RouteResult.Duplicate;
+            if (message.OriginId == _self) return RouteResult.SelfEcho;
+            if (message.Hops < message.HopLimit)
+            {
+                var frame = new OutboundFrame(message.CreateRelayFrame(), message);
+                SendToAll(frame, source, links, 0, out relayed, out dropped);
+            }
+            return RouteResult.Deliver;
+        }
+
+        /// <summary>
+        /// Starts a message of ours (or of a text peer we front for) on every link but <paramref name="except"/>.
+        /// A local sender may wait <paramref name="waitMilliseconds"/> per full queue: that is the send API's back-pressure.
+        /// </summary>
+        public void Originate(FloodMessage message, IFloodLink except, IReadOnlyList<IFloodLink> links, int waitMilliseconds, out int sent, out int dropped)
+        {
+            _seen.TryAdd(message.Id);
+            SendToAll(new OutboundFrame(message.Frame, message), except, links, waitMilliseconds, out sent, out dropped);
+        }
+
+        private static void SendToAll(OutboundFrame frame, IFloodLink except, IReadOnlyList<IFloodLink> links, int waitMilliseconds, out int sent, out int dropped)
+        {
+            sent = 0;
+            dropped = 0;
+            for (int i = 0; i < links.Count; i++)
+            {
+                IFloodLink link = links[i];
+                if (ReferenceEquals(link, except)) continue;
+                if (link.TryEnqueue(frame, waitMilliseconds)) sent++;
+                else dropped++;
+            }
+        }
+    }
+}

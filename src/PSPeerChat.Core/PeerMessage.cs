@@ -1,0 +1,39 @@
+using System;
+
+namespace PSPeerChat
+{
+    /// <summary>A broadcast as a node received (or, with -PassThru, sent) it.</summary>
+    public sealed class PeerMessage
+    {
+        /// <summary>128-bit message id (32 hex digits), the same on every node.</summary>
+        public string Id { get; internal set; }
+
+        /// <summary>The origin: its node id, or for a message from a plain text peer, that peer's address.</summary>
+        public string From { get; internal set; }
+
+        /// <summary>The name the origin gave itself (names are not unique; From is).</summary>
+        public string FromName { get; internal set; }
+
+        public string Text { get; internal set; }
+
+        /// <summary>When the origin sent it, by the origin's clock.</summary>
+        public DateTimeOffset SentAt { get; internal set; }
+
+        /// <summary>When this node received it, by this node's clock.</summary>
+        public DateTimeOffset ReceivedAt { get; internal set; }
+
+        /// <summary>Links the message travelled to get here (1 = straight from the origin; 0 = sent by this node).</summary>
+        public int Hops { get; internal set; }
+
+        /// <summary>Id of the neighbour that handed it to this node (a text peer's address); empty for our own messages.</summary>
+        public string Via { get; internal set; }
+
+        /// <summary>How the message entered the network: PeerChat, or Text for a line from a plain text peer.</summary>
+        public PeerProtocol Protocol { get; internal set; }
+
+        /// <summary>Name of the local node that received it (several nodes may run in one session).</summary>
+        public string ReceivedBy { get; internal set; }
+
+        public override string ToString() => FromName + ": " + Text;
+    }
+}

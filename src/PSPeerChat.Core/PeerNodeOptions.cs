@@ -1,0 +1,59 @@
+using System;
+using PSPeerChat.Protocol;
+
+namespace PSPeerChat
+{
+    /// <summary>Settings of a node; defaults are those of docs/protocol.md.</summary>
+    public sealed class PeerNodeOptions
+    {
+        /// <summary>The article's port, where the first node of a machine listens.</summary>
+        public const int DefaultPort = 55555;
+
+        /// <summary>How many ports after the default are tried when it is taken.</summary>
+        public const int PortFallForwardRange = 100;
+
+        /// <summary>Display name; null picks "user-port".</summary>
+        public string Name { get; set; }
+
+        /// <summary>Port to listen on; 0 lets the OS choose. With <see cref="FallForward"/>, the next free port is taken when busy.</summary>
+        public int Port { get; set; } = DefaultPort;
+
+        /// <summary>Walk forward from <see cref="Port"/> while ports are taken (the article's behaviour for the default port).</summary>
+        public bool FallForward { get; set; } = true;
+
+        /// <summary>Address to listen on; null or "::" listens dual-stack on every interface.</summary>
+        public string ListenAddress { get; set; }
+
+        /// <summary>Messages kept for Receive-PeerMessage; the oldest is dropped (and counted) when full.</summary>
+        public int InboxCapacity { get; set; } = 10000;
+
+        /// <summary>Frames queued per link before relays to it are dropped (and counted).</summary>
+        public int SendQueueCapacity { get; set; } = 4096;
+
+        /// <summary>How long a local send waits for room in a full link queue before dropping for that link.</summary>
+        public TimeSpan SendWait { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Message ids remembered at most (protocol.md §4).</summary>
+        public int SeenCacheCapacity { get; set; } = 65536;
+
+        /// <summary>How long a message id is remembered at most (protocol.md §4).</summary>
+        public TimeSpan SeenCacheLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+        /// <summary>Hop limit put on messages this node originates.</summary>
+        public byte HopLimit { get; set; } = ProtocolLimits.DefaultHopLimit;
+
+        /// <summary>Time allowed for the HELLO exchange of a new link.</summary>
+        public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// How long an inbound link may stay silent before it is taken for a plain text peer (the article's node and nc
+        /// send nothing until their user types; a PSPeerChat dialer sends HELLO at once).
+        /// </summary>
+        public TimeSpan ProtocolDetectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+        /// <summary>Links (all protocols) this node holds at most; further inbound links are refused with reason Full.</summary>
+        public int MaxPeers { get; set; } = 64;
+
+        internal PeerNodeOptions Clone() => (PeerNodeOptions)MemberwiseClone();
+    }
+}

@@ -1,0 +1,10 @@
+namespace PSPeerChat
+{
+    /// <summary>Lifecycle of a node.</summary>
+    public enum PeerNodeState
+    {
+        Running,
+        Stopping,
+        Stopped,
+    }
+}

@@ -1,0 +1,10 @@
+namespace PSPeerChat.Protocol
+{
+    /// <summary>Frame types of protocol.md §3. Unknown types are skipped by receivers.</summary>
+    internal enum FrameType : byte
+    {
+        Hello = 1,
+        Message = 2,
+        Close = 3,
+    }
+}

@@ -1,0 +1,500 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeerChat.Flood;
+using PSPeerChat.Protocol;
+
+namespace PSPeerChat.Transport
+{
+    /// <summary>
+    /// One TCP link: exactly one reader loop and one writer loop, a bounded send queue between the node and the
+    /// writer, async socket I/O. Bytes from the remote side are untrusted: every frame and line is bounded,
+    /// and anything malformed closes this link only.
+    /// </summary>
+    internal sealed class PeerConnection : IFloodLink
+    {
+        private const int InitialReadBuffer = 4096;
+        private const int WriteBatchFrames = 256;
+        private const int CoalesceLimit = 64 * 1024;
+        private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+
+        private readonly PeerNode _node;
+        private readonly Socket _socket;
+        private readonly SendQueue _queue;
+        private readonly TaskCompletionSource<Peer> _handshake = new TaskCompletionSource<Peer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private byte[] _readBuffer = new byte[InitialReadBuffer];
+        private byte[] _writeBuffer;
+        private int _disposed;
+        private Task _writer = Task.CompletedTask;
+        private Task _reader = Task.CompletedTask;
+
+        public PeerConnection(PeerNode node, Socket socket, PeerDirection direction, PeerProtocol protocol, int queueCapacity)
+        {
+            _node = node;
+            _socket = socket;
+            _socket.NoDelay = true;
+            _queue = new SendQueue(queueCapacity);
+            RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+            Peer = new Peer(node, direction, protocol, FormatEndPoint(RemoteEndPoint)) { Connection = this };
+            LinkToken = direction == PeerDirection.Outbound ? (ulong)Id128.NewRandom().Low : 0;
+        }
+
+        public Peer Peer { get; }
+
+        public IPEndPoint RemoteEndPoint { get; }
+
+        /// <summary>The remote node id once its HELLO arrived (empty for text peers).</summary>
+        public Id128 RemoteId { get; private set; }
+
+        /// <summary>Chosen by the dialer, echoed by the acceptor: with the dialer's id it orders duplicate links (protocol.md §3.1).</summary>
+        public ulong LinkToken { get; private set; }
+
+        public bool IsText => Peer.Protocol == PeerProtocol.Text;
+
+        public int QueueLength => _queue.Count;
+
+        /// <summary>Completes when the link is registered (or fails when the handshake fails).</summary>
+        public Task<Peer> Handshake => _handshake.Task;
+
+        /// <summary>Completes when both loops have ended.</summary>
+        public Task Completion => Task.WhenAll(_reader, _writer);
+
+        /// <summary>The writer loop alone: done when the CLOSE frame has left.</summary>
+        public Task WriterCompletion => _writer;
+
+        public static string FormatEndPoint(IPEndPoint endPoint)
+        {
+            if (endPoint == null) return "?";
+            IPAddress address = endPoint.Address;
+            if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+            return address.AddressFamily == AddressFamily.InterNetworkV6
+                ? "[" + address + "]:" + endPoint.Port
+                : address + ":" + endPoint.Port;
+        }
+
+        /// <summary>Starts both loops. Outbound PeerChat links send HELLO at once; inbound links first find out which protocol the remote side speaks.</summary>
+        public void Start()
+        {
+            if (Peer.Direction == PeerDirection.Outbound && !IsText)
+            {
+                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
+            }
+            _writer = WriteLoopAsync();
+            _reader = ReadLoopAsync();
+        }
+
+        public bool TryEnqueue(OutboundFrame frame, int waitMilliseconds)
+        {
+            if (frame.Message == null && IsText) return true; // control frames mean nothing to a text peer
+            if (_queue.TryEnqueue(frame, waitMilliseconds)) return true;
+            if (Peer.State != PeerState.Closed) Peer.CountSendDrop();
+            return false;
+        }
+
+        /// <summary>
+        /// Closes the link once (the first reason wins). A PeerChat neighbour gets a CLOSE frame with the reason
+        /// when <paramref name="tellRemote"/>; the socket is disposed after the writer flushed it, or after a short linger.
+        /// </summary>
+        public void Close(CloseReason reason, string detail, bool tellRemote = true)
+        {
+            if (!Peer.MarkClosed(reason, detail)) return;
+            if (tellRemote && !IsText && Volatile.Read(ref _disposed) == 0)
+            {
+                _queue.CompleteWith(new OutboundFrame(CloseFrame.Encode(reason, detail), null));
+                Task.Delay(CloseLinger).ContinueWith(_ => DisposeSocket(), TaskScheduler.Default);
+            }
+            else
+            {
+                _queue.CompleteWith(null);
+                DisposeSocket();
+            }
+            _handshake.TrySetException(new PeerConnectException(Peer.Address, DescribeClose(reason, detail, remote: false)));
+            _node.OnLinkClosed(this);
+        }
+
+        /// <summary>Disposing the socket is how a pending receive is cancelled on netstandard2.0.</summary>
+        public void DisposeSocket()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            try
+            {
+                _socket.Dispose();
+            }
+            catch (Exception)
+            {
+                // already gone
+            }
+        }
+
+        internal static string DescribeClose(CloseReason reason, string detail, bool remote)
+        {
+            string who = remote ? "the remote node closed the link" : "the link was closed";
+            string text;
+            switch (reason)
+            {
+                case CloseReason.Self: text = "the address leads back to this node"; break;
+                case CloseReason.Duplicate: text = "a link to that node already exists"; break;
+                case CloseReason.Full: text = "the node has no room for more links"; break;
+                case CloseReason.VersionMismatch: text = "the node speaks another protocol version"; break;
+                case CloseReason.HandshakeTimeout: text = "no handshake arrived in time"; break;
+                case CloseReason.Shutdown: text = "the node is shutting down"; break;
+                default: text = who + " (" + reason + ")"; break;
+            }
+            return string.IsNullOrEmpty(detail) ? text : text + ": " + detail;
+        }
+
+        private async Task ReadLoopAsync()
+        {
+            int start = 0;
+            int end = 0;
+            try
+            {
+                Task<int> pending = null;
+                if (Peer.Direction == PeerDirection.Inbound)
+                {
+                    // protocol.md §5: a PeerChat dialer's first byte is the 0x00 of a length prefix; text never starts with NUL.
+                    pending = ReceiveAsync(0);
+                    Task first = await Task.WhenAny(pending, Task.Delay(_node.Options.ProtocolDetectTimeout)).ConfigureAwait(false);
+                    if (first == pending)
+                    {
+                        end = await pending.ConfigureAwait(false);
+                        pending = null;
+                        if (end == 0)
+                        {
+                            Close(CloseReason.ConnectionLost, "closed before sending anything", tellRemote: false);
+                            return;
+                        }
+                        if (_readBuffer[0] != 0) Peer.Protocol = PeerProtocol.Text;
+                    }
+                    else
+                    {
+                        Peer.Protocol = PeerProtocol.Text; // silent so far: the article's node or nc before its user typed
+                    }
+                }
+
+                if (IsText)
+                {
+                    if (!_node.TryRegister(this, out _)) return;
+                    _handshake.TrySetResult(Peer);
+                    if (pending != null)
+                    {
+                        end = await pending.ConfigureAwait(false);
+                        if (end == 0)
+                        {
+                            Close(CloseReason.ConnectionLost, "the text peer left", tellRemote: false);
+                            return;
+                        }
+                    }
+                    Peer.CountReceived(end);
+                    await ReadLinesAsync(end).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (end > 0) Peer.CountReceived(end);
+                    using (new Timer(_ => { if (Peer.State == PeerState.Handshaking) Close(CloseReason.HandshakeTimeout, "no HELLO within " + _node.Options.HandshakeTimeout.TotalSeconds + " s"); }, null, _node.Options.HandshakeTimeout, Timeout.InfiniteTimeSpan))
+                    {
+                        await ReadFramesAsync(start, end).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException || ex is InvalidOperationException || ex is System.IO.IOException)
+            {
+                Close(CloseReason.ConnectionLost, ex.Message, tellRemote: false);
+            }
+            catch (Exception ex)
+            {
+                // A bug must cost this link, never the node.
+                Close(CloseReason.ProtocolError, "internal error: " + ex.Message);
+            }
+        }
+
+        private async Task ReadFramesAsync(int start, int end)
+        {
+            while (true)
+            {
+                int needed = ProtocolLimits.LengthPrefix;
+                while (true)
+                {
+                    FrameReadStatus status = FrameReader.TryRead(_readBuffer, start, end - start, out int bodyLength);
+                    if (status == FrameReadStatus.Frame)
+                    {
+                        int body = start + ProtocolLimits.LengthPrefix;
+                        start = body + bodyLength;
+                        if (!HandleFrame(body, bodyLength)) return;
+                        continue;
+                    }
+                    if (status == FrameReadStatus.TooLarge)
+                    {
+                        _node.CountInvalidFrame();
+                        Close(CloseReason.FrameTooLarge, "frame of " + BigEndian.ReadUInt32(_readBuffer, start) + " bytes; the limit is " + ProtocolLimits.MaxFrameBody);
+                        return;
+                    }
+                    if (status == FrameReadStatus.Empty)
+                    {
+                        _node.CountInvalidFrame();
+                        Close(CloseReason.ProtocolError, "empty frame");
+                        return;
+                    }
+                    if (bodyLength > 0) needed = ProtocolLimits.LengthPrefix + bodyLength;
+                    break;
+                }
+
+                MakeRoom(ref start, ref end, needed);
+                int n = await ReceiveAsync(end).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    Close(CloseReason.ConnectionLost, end > start ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
+                    return;
+                }
+                end += n;
+                Peer.CountReceived(n);
+            }
+        }
+
+        /// <summary>Handles one frame; false when the link is done.</summary>
+        private bool HandleFrame(int body, int length)
+        {
+            var type = (FrameType)_readBuffer[body];
+            if (Peer.State == PeerState.Handshaking)
+            {
+                if (type == FrameType.Close) return HandleClose(body, length);
+                HelloFrame hello = HelloFrame.TryDecode(_readBuffer, body, length, out string error);
+                if (hello == null)
+                {
+                    _node.CountInvalidFrame();
+                    Close(CloseReason.ProtocolError, error);
+                    return false;
+                }
+                return CompleteHandshake(hello);
+            }
+
+            switch (type)
+            {
+                case FrameType.Message:
+                    Peer.CountMessageReceived();
+                    return _node.OnMessageFrame(this, _readBuffer, body, length);
+                case FrameType.Close:
+                    return HandleClose(body, length);
+                case FrameType.Hello:
+                    _node.CountInvalidFrame();
+                    Close(CloseReason.ProtocolError, "a second HELLO");
+                    return false;
+                default:
+                    return true; // protocol.md §3: unknown frame types are skipped
+            }
+        }
+
+        private bool HandleClose(int body, int length)
+        {
+            CloseFrame.Decode(_readBuffer, body, length, out CloseReason reason, out string detail);
+            if (Peer.State == PeerState.Handshaking)
+            {
+                string message = "Could not connect to " + Peer.Address + ": " + DescribeClose(reason, detail, remote: true) + ".";
+                _handshake.TrySetException(new PeerConnectException(Peer.Address, message));
+            }
+            Close(reason, detail, tellRemote: false);
+            return false;
+        }
+
+        private bool CompleteHandshake(HelloFrame hello)
+        {
+            if (hello.Version != ProtocolLimits.Version)
+            {
+                Close(CloseReason.VersionMismatch, "version " + hello.Version + " offered; this node speaks " + ProtocolLimits.Version);
+                return false;
+            }
+            RemoteId = hello.NodeId;
+            Peer.Id = hello.NodeId.ToString();
+            Peer.Name = hello.Name;
+            if (hello.ListenPort != 0 && RemoteEndPoint != null)
+            {
+                Peer.ListenAddress = FormatEndPoint(new IPEndPoint(RemoteEndPoint.Address, hello.ListenPort));
+            }
+            if (Peer.Direction == PeerDirection.Inbound)
+            {
+                LinkToken = hello.LinkToken;
+                if (hello.NodeId == _node.NodeId)
+                {
+                    Close(CloseReason.Self, "this is " + _node.Name + " itself");
+                    return false;
+                }
+                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
+            }
+            else if (hello.NodeId == _node.NodeId)
+            {
+                _handshake.TrySetException(new PeerConnectException(Peer.Address, "Could not connect to " + Peer.Address + ": the address leads back to this node (" + _node.Name + ")."));
+                Close(CloseReason.Self, "this is " + _node.Name + " itself");
+                return false;
+            }
+
+            if (!_node.TryRegister(this, out PeerConnection kept))
+            {
+                if (kept != null) _handshake.TrySetResult(kept.Peer);
+                return false;
+            }
+            _handshake.TrySetResult(Peer);
+            return true;
+        }
+
+        private async Task ReadLinesAsync(int end)
+        {
+            int start = 0;
+            int scanned = 0;
+            while (true)
+            {
+                while (true)
+                {
+                    int newline = Array.IndexOf(_readBuffer, (byte)'\n', scanned, end - scanned);
+                    if (newline < 0)
+                    {
+                        scanned = end;
+                        break;
+                    }
+                    int length = newline - start;
+                    if (length > ProtocolLimits.MaxLineBytes - 1)
+                    {
+                        _node.CountInvalidFrame();
+                        Close(CloseReason.FrameTooLarge, "line longer than " + ProtocolLimits.MaxLineBytes + " bytes");
+                        return;
+                    }
+                    _node.OnTextLine(this, _readBuffer, start, length);
+                    start = newline + 1;
+                    scanned = start;
+                }
+
+                if (end - start >= ProtocolLimits.MaxLineBytes)
+                {
+                    _node.CountInvalidFrame();
+                    Close(CloseReason.FrameTooLarge, "line longer than " + ProtocolLimits.MaxLineBytes + " bytes");
+                    return;
+                }
+
+                int before = start;
+                MakeRoom(ref start, ref end, Math.Min(end - start + InitialReadBuffer, ProtocolLimits.MaxLineBytes));
+                scanned -= before - start;
+                int n = await ReceiveAsync(end).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    if (end > start) _node.OnTextLine(this, _readBuffer, start, end - start); // a last line without newline
+                    Close(CloseReason.ConnectionLost, "the text peer left", tellRemote: false);
+                    return;
+                }
+                end += n;
+                Peer.CountReceived(n);
+            }
+        }
+
+        /// <summary>Moves unread bytes to the front and grows the buffer so <paramref name="needed"/> bytes fit (never beyond a frame's maximum).</summary>
+        private void MakeRoom(ref int start, ref int end, int needed)
+        {
+            int unread = end - start;
+            if (unread == 0)
+            {
+                start = end = 0;
+            }
+            if (_readBuffer.Length - start >= needed && end < _readBuffer.Length) return;
+            if (_readBuffer.Length < needed)
+            {
+                int size = Math.Max(needed, Math.Min(_readBuffer.Length * 2, ProtocolLimits.LengthPrefix + ProtocolLimits.MaxFrameBody));
+                var bigger = new byte[size];
+                Buffer.BlockCopy(_readBuffer, start, bigger, 0, unread);
+                _readBuffer = bigger;
+            }
+            else if (start > 0)
+            {
+                Buffer.BlockCopy(_readBuffer, start, _readBuffer, 0, unread);
+            }
+            start = 0;
+            end = unread;
+        }
+
+        private Task<int> ReceiveAsync(int offset)
+        {
+            return _socket.ReceiveAsync(new ArraySegment<byte>(_readBuffer, offset, _readBuffer.Length - offset), SocketFlags.None);
+        }
+
+        private async Task WriteLoopAsync()
+        {
+            var batch = new List<OutboundFrame>(16);
+            try
+            {
+                while (true)
+                {
+                    batch.Clear();
+                    await _queue.TakeBatchAsync(batch, WriteBatchFrames).ConfigureAwait(false);
+                    if (batch.Count == 0) break;
+
+                    bool closeAfter = false;
+                    int used = 0;
+                    long bytes = 0;
+                    int messages = 0;
+                    foreach (OutboundFrame frame in batch)
+                    {
+                        closeAfter |= frame.CloseAfter;
+                        byte[] data = IsText ? frame.Message?.GetTextLine() : frame.Frame;
+                        if (data == null) continue;
+                        if (frame.Message != null) messages++;
+                        bytes += data.Length;
+                        if (batch.Count == 1 || data.Length > CoalesceLimit)
+                        {
+                            if (used > 0) await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                            used = 0;
+                            await SendAllAsync(data, data.Length).ConfigureAwait(false);
+                            continue;
+                        }
+                        if (used + data.Length > CoalesceLimit)
+                        {
+                            await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                            used = 0;
+                        }
+                        EnsureWriteBuffer(used + data.Length);
+                        Buffer.BlockCopy(data, 0, _writeBuffer, used, data.Length);
+                        used += data.Length;
+                    }
+                    if (used > 0) await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                    Peer.CountSent(bytes, messages);
+                    if (closeAfter)
+                    {
+                        try
+                        {
+                            _socket.Shutdown(SocketShutdown.Send);
+                        }
+                        catch (Exception)
+                        {
+                            // the socket may already be gone
+                        }
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                Close(CloseReason.ConnectionLost, "send failed: " + ex.Message, tellRemote: false);
+            }
+        }
+
+        private void EnsureWriteBuffer(int size)
+        {
+            if (_writeBuffer != null && _writeBuffer.Length >= size) return;
+            int length = _writeBuffer == null ? 4096 : _writeBuffer.Length;
+            while (length < size) length *= 2;
+            var bigger = new byte[Math.Min(length, CoalesceLimit)];
+            if (_writeBuffer != null) Buffer.BlockCopy(_writeBuffer, 0, bigger, 0, _writeBuffer.Length);
+            _writeBuffer = bigger;
+        }
+
+        private async Task SendAllAsync(byte[] data, int count)
+        {
+            int sent = 0;
+            while (sent < count)
+            {
+                int n = await _socket.SendAsync(new ArraySegment<byte>(data, sent, count - sent), SocketFlags.None).ConfigureAwait(false);
+                if (n <= 0) throw new SocketException((int)SocketError.ConnectionReset);
+                sent += n;
+            }
+        }
+    }
+}
