@@ -1,0 +1,23 @@
+using System;
+using System.Management.Automation;
+
+namespace PSPeerChat.Commands
+{
+    /// <summary>Stops every node of the session on Remove-Module and when the process exits, so no socket or loop outlives the module.</summary>
+    public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    {
+        public void OnImport()
+        {
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        }
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            NodeRegistry.StopAll();
+        }
+
+        private static void OnProcessExit(object sender, EventArgs e) => NodeRegistry.StopAll();
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+using System.Management.Automation;
+
+namespace PSPeerChat.Commands
+{
+    /// <summary>Shared by the cmdlets: finding the node to act on, and error records with stable ids.</summary>
+    public abstract class PeerCmdlet : PSCmdlet
+    {
+        /// <summary>The node given with -Node, else the session's default node; a terminating error when there is none.</summary>
+        protected PeerNode ResolveNode(PeerNode given)
+        {
+            PeerNode node = given ?? NodeRegistry.Default;
+            if (node == null)
+            {
+                ThrowTerminatingError(Error(new PSInvalidOperationException("No PeerChat node is running in this session. Start one with Start-PeerNode."), "NoNode", ErrorCategory.ObjectNotFound, null));
+            }
+            if (node.State != PeerNodeState.Running)
+            {
+                ThrowTerminatingError(Error(new PSInvalidOperationException("The node " + node.Name + " is stopped. Start a new one with Start-PeerNode."), "NodeStopped", ErrorCategory.InvalidOperation, node));
+            }
+            return node;
+        }
+
+        protected static ErrorRecord Error(Exception exception, string id, ErrorCategory category, object target)
+        {
+            return new ErrorRecord(exception, id, category, target);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Management.Automation;
+
+namespace PSPeerChat.Commands
+{
+    /// <summary>Send-PeerMessage: broadcasts each text to every node of the network.</summary>
+    [Cmdlet(VerbsCommunications.Send, "PeerMessage")]
+    [OutputType(typeof(PeerMessage))]
+    public sealed class SendPeerMessageCommand : PeerCmdlet
+    {
+        private PeerNode _node;
+        private bool _warnedAlone;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Message")]
+        public string Text { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [PeerNodeTransformation]
+        [ArgumentCompleter(typeof(NodeNameCompleter))]
+        public PeerNode Node { get; set; }
+
+        /// <summary>Outputs each message as sent.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            _node = ResolveNode(Node);
+            if (_node.PeerCount == 0 && !_warnedAlone)
+            {
+                _warnedAlone = true;
+                WriteWarning("The node " + _node.Name + " has no peers: nobody receives this. Connect one with Connect-Peer <host:port>.");
+            }
+            try
+            {
+                PeerMessage sent = _node.Broadcast(Text);
+                if (PassThru) WriteObject(sent);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(Error(new PSArgumentException(ex.Message + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
+            }
+            catch (InvalidOperationException ex)
+            {
+                WriteError(Error(ex, "NodeStopped", ErrorCategory.InvalidOperation, _node));
+            }
+        }
+    }
+}

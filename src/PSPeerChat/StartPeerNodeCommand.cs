@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+
+namespace PSPeerChat.Commands
+{
+    /// <summary>Start-PeerNode: makes this session a node of the chat network.</summary>
+    [Cmdlet(VerbsLifecycle.Start, "PeerNode")]
+    [OutputType(typeof(PeerNode))]
+    public sealed class StartPeerNodeCommand : PeerCmdlet
+    {
+        /// <summary>Display name; defaults to user-port. Unique within the session.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary>Port to listen on. Default 55555, walking forward while taken; an explicit busy port is an error; 0 = any free port.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; } = PeerNodeOptions.DefaultPort;
+
+        /// <summary>IP address to listen on; default :: (all interfaces, IPv6 and IPv4).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ListenAddress { get; set; }
+
+        /// <summary>Messages kept for Receive-PeerMessage before the oldest are dropped (counted in InboxDropped).</summary>
+        [Parameter]
+        [ValidateRange(1, 10000000)]
+        public int InboxCapacity { get; set; } = 10000;
+
+        /// <summary>How many links the messages of this node may travel.</summary>
+        [Parameter]
+        [ValidateRange(1, 255)]
+        public int HopLimit { get; set; } = Protocol.ProtocolLimits.DefaultHopLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (Name != null && NodeRegistry.Find(Name) != null)
+            {
+                ThrowTerminatingError(Error(new PSArgumentException("A node named '" + Name + "' already runs in this session. Choose another -Name, or stop it with Stop-PeerNode " + Name + "."), "NodeNameInUse", ErrorCategory.ResourceExists, Name));
+            }
+            var options = new PeerNodeOptions
+            {
+                Name = Name,
+                Port = Port,
+                FallForward = !MyInvocation.BoundParameters.ContainsKey(nameof(Port)),
+                ListenAddress = ListenAddress,
+                InboxCapacity = InboxCapacity,
+                HopLimit = (byte)HopLimit,
+            };
+
+            PeerNode node = null;
+            try
+            {
+                node = PeerNode.Start(options);
+            }
+            catch (PortInUseException ex)
+            {
+                ThrowTerminatingError(Error(ex, "PortInUse", ErrorCategory.ResourceUnavailable, Port));
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Error(ex, "InvalidNodeOption", ErrorCategory.InvalidArgument, null));
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                ThrowTerminatingError(Error(ex, "ListenFailed", ErrorCategory.ResourceUnavailable, ListenAddress));
+            }
+
+            if (!NodeRegistry.TryAdd(node))
+            {
+                node.Stop();
+                ThrowTerminatingError(Error(new PSArgumentException("A node named '" + node.Name + "' already runs in this session. Choose another -Name."), "NodeNameInUse", ErrorCategory.ResourceExists, node.Name));
+            }
+            WriteVerbose("Node " + node.Name + " (" + node.Id + ") listens at " + node.Endpoint + ".");
+            WriteObject(node);
+        }
+    }
+}
