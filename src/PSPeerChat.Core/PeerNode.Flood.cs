@@ -29,7 +29,7 @@ namespace PSPeerChat
         /// <summary>Copies received again and dropped (flood fill makes these; they are expected).</summary>
         public long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
 
-        /// <summary>Malformed or oversized frames and lines received (each closed its link).</summary>
+        /// <summary>Malformed or oversized frames and lines received (frames close their link; an over-long text line is only dropped).</summary>
         public long InvalidFrames => Interlocked.Read(ref _invalidFrames);
 
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
@@ -89,16 +89,25 @@ namespace PSPeerChat
             return true;
         }
 
-        /// <summary>A line from a plain text peer: it enters the network as a new message fronted by this node (protocol.md §5).</summary>
-        internal void OnTextLine(PeerConnection link, byte[] buffer, int start, int length)
+        /// <summary>
+        /// A line from a plain text peer: it enters the network as a new message fronted by this node (protocol.md §5).
+        /// False when the link was closed: a NUL byte means binary data (a PeerChat dialler too slow for detection).
+        /// </summary>
+        internal bool OnTextLine(PeerConnection link, byte[] buffer, int start, int length)
         {
-            link.Peer.CountMessageReceived();
-            string text = Utf8.Lenient.GetString(buffer, start, length).Trim();
-            if (text.Length == 0) return;
-            if (Utf8.Strict.GetByteCount(text) > ProtocolLimits.MaxTextBytes)
+            if (Array.IndexOf(buffer, (byte)0, start, length) >= 0)
             {
                 CountInvalidFrame();
-                return;
+                link.Close(CloseReason.ProtocolError, "binary data on a text link");
+                return false;
+            }
+            link.Peer.CountMessageReceived();
+            string text = Utf8.Lenient.GetString(buffer, start, length).Trim();
+            if (text.Length == 0) return true;
+            if (Utf8.Strict.GetByteCount(text) > ProtocolLimits.MaxTextBytes)
+            {
+                CountInvalidFrame(); // too long for a MESSAGE: dropped, the link stays
+                return true;
             }
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             FloodMessage message = MessageFrame.Create(Id128.NewRandom(), NodeId, link.Peer.Address, now, Options.HopLimit, MessageFlags.TextOrigin, text);
@@ -106,6 +115,7 @@ namespace PSPeerChat
             if (sent > 0) Interlocked.Increment(ref _messagesRelayed);
             if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
             Deliver(message, link);
+            return true;
         }
 
         private void Route(FloodMessage message, PeerConnection from)

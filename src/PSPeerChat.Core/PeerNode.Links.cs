@@ -46,6 +46,9 @@ namespace PSPeerChat
             {
                 budget.CancelAfter(limit);
                 IPAddress[] candidates = await ResolveAsync(target, address).ConfigureAwait(false);
+                Peer existing = FindLinkTo(candidates, target.Port);
+                if (existing != null && protocol == existing.Protocol) return existing; // already linked: keep the link, do not churn it
+
                 Exception lastError = null;
                 foreach (IPAddress ip in candidates)
                 {
@@ -96,6 +99,20 @@ namespace PSPeerChat
             return true;
         }
 
+        /// <summary>A registered PeerChat link whose neighbour listens at one of the addresses, or null.</summary>
+        private Peer FindLinkTo(IPAddress[] addresses, int port)
+        {
+            foreach (Peer peer in GetPeers())
+            {
+                foreach (IPAddress ip in addresses)
+                {
+                    string endpoint = PeerConnection.FormatEndPoint(new IPEndPoint(ip, port));
+                    if (peer.ListenAddress == endpoint || (peer.Protocol == PeerProtocol.Text && peer.Address == endpoint)) return peer;
+                }
+            }
+            return null;
+        }
+
         internal byte[] CreateHello(ulong linkToken) => HelloFrame.Encode(NodeId, linkToken, (ushort)Port, Name);
 
         internal void AdoptInbound(Socket socket)
@@ -126,14 +143,15 @@ namespace PSPeerChat
 
         /// <summary>
         /// Adds a link whose handshake finished. False when it must go (the node is full or stopping, or a link to the
-        /// same node wins by the duplicate rule); the link is then closed here, and <paramref name="kept"/> is the winner if any.
+        /// same node wins by the duplicate rule): the caller closes it with <paramref name="refusal"/>, and
+        /// <paramref name="kept"/> is the winning link, if any.
         /// </summary>
-        internal bool TryRegister(PeerConnection link, out PeerConnection kept)
+        internal bool TryRegister(PeerConnection link, out PeerConnection kept, out CloseReason refusal, out string detail)
         {
             kept = null;
             PeerConnection loser = null;
-            CloseReason refusal = CloseReason.None;
-            string detail = null;
+            refusal = CloseReason.None;
+            detail = null;
             lock (_gate)
             {
                 if (State != PeerNodeState.Running)
@@ -177,11 +195,7 @@ namespace PSPeerChat
                 }
             }
 
-            if (refusal != CloseReason.None)
-            {
-                link.Close(refusal, detail);
-                return false;
-            }
+            if (refusal != CloseReason.None) return false;
             loser?.Close(CloseReason.Duplicate, "another link to " + link.Peer.Name + " is kept");
             RaisePeerConnected(link.Peer);
             return true;

@@ -30,6 +30,9 @@ namespace PSPeerChat
         /// <summary>Frames queued per link before relays to it are dropped (and counted).</summary>
         public int SendQueueCapacity { get; set; } = 4096;
 
+        /// <summary>Bytes queued per link at most (frames are shared between links, so this bounds the worst case, not the usual).</summary>
+        public int SendQueueBytes { get; set; } = 8 * 1024 * 1024;
+
         /// <summary>How long a local send waits for room in a full link queue before dropping for that link.</summary>
         public TimeSpan SendWait { get; set; } = TimeSpan.FromSeconds(5);
 

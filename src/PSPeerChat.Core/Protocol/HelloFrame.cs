@@ -46,7 +46,7 @@ namespace PSPeerChat.Protocol
         public static HelloFrame TryDecode(byte[] buffer, int bodyOffset, int bodyLength, out string error)
         {
             error = null;
-            if (bodyLength < FixedBody || buffer[bodyOffset] != (byte)FrameType.Hello)
+            if (bodyLength < 6 || buffer[bodyOffset] != (byte)FrameType.Hello)
             {
                 error = "the first frame is not a HELLO";
                 return null;
@@ -62,6 +62,12 @@ namespace PSPeerChat.Protocol
             }
             o += 4;
             var hello = new HelloFrame { Version = buffer[o] };
+            if (hello.Version == ProtocolLimits.Version && bodyLength < FixedBody)
+            {
+                error = "HELLO shorter than its fields";
+                return null;
+            }
+            if (hello.Version != ProtocolLimits.Version) return hello; // magic and version never move: the caller refuses the version
             o += 2; // version, flags (none defined in version 1)
             hello.NodeId = Id128.Read(buffer, o);
             o += Id128.Size;

@@ -36,7 +36,7 @@ namespace PSPeerChat.Transport
             _node = node;
             _socket = socket;
             _socket.NoDelay = true;
-            _queue = new SendQueue(queueCapacity);
+            _queue = new SendQueue(queueCapacity, node.Options.SendQueueBytes);
             RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
             Peer = new Peer(node, direction, protocol, FormatEndPoint(RemoteEndPoint)) { Connection = this };
             LinkToken = direction == PeerDirection.Outbound ? (ulong)Id128.NewRandom().Low : 0;
@@ -139,7 +139,7 @@ namespace PSPeerChat.Transport
                 case CloseReason.Duplicate: text = "a link to that node already exists"; break;
                 case CloseReason.Full: text = "the node has no room for more links"; break;
                 case CloseReason.VersionMismatch: text = "the node speaks another protocol version"; break;
-                case CloseReason.HandshakeTimeout: text = "no handshake arrived in time"; break;
+                case CloseReason.HandshakeTimeout: text = "no PeerChat handshake arrived in time (for a plain text node, use -Protocol Text)"; break;
                 case CloseReason.Shutdown: text = "the node is shutting down"; break;
                 default: text = who + " (" + reason + ")"; break;
             }
@@ -177,7 +177,11 @@ namespace PSPeerChat.Transport
 
                 if (IsText)
                 {
-                    if (!_node.TryRegister(this, out _)) return;
+                    if (!_node.TryRegister(this, out _, out CloseReason refusal, out string why))
+                    {
+                        Close(refusal, why);
+                        return;
+                    }
                     _handshake.TrySetResult(Peer);
                     if (pending != null)
                     {
@@ -313,27 +317,34 @@ namespace PSPeerChat.Transport
             {
                 Peer.ListenAddress = FormatEndPoint(new IPEndPoint(RemoteEndPoint.Address, hello.ListenPort));
             }
-            if (Peer.Direction == PeerDirection.Inbound)
+            if (hello.NodeId == _node.NodeId)
             {
-                LinkToken = hello.LinkToken;
-                if (hello.NodeId == _node.NodeId)
-                {
-                    Close(CloseReason.Self, "this is " + _node.Name + " itself");
-                    return false;
-                }
-                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
-            }
-            else if (hello.NodeId == _node.NodeId)
-            {
+                // The address looped back to this node (protocol.md §3.1).
                 _handshake.TrySetException(new PeerConnectException(Peer.Address, "Could not connect to " + Peer.Address + ": the address leads back to this node (" + _node.Name + ")."));
                 Close(CloseReason.Self, "this is " + _node.Name + " itself");
                 return false;
             }
-
-            if (!_node.TryRegister(this, out PeerConnection kept))
+            if (Peer.Direction == PeerDirection.Inbound)
             {
-                if (kept != null) _handshake.TrySetResult(kept.Peer);
+                LinkToken = hello.LinkToken;
+            }
+            else if (hello.LinkToken != LinkToken)
+            {
+                _node.CountInvalidFrame();
+                Close(CloseReason.ProtocolError, "HELLO did not echo the link token");
                 return false;
+            }
+
+            // The acceptor registers before it answers, so a refused dialler never sees a HELLO (protocol.md §3.1).
+            if (!_node.TryRegister(this, out PeerConnection kept, out CloseReason refusal, out string why))
+            {
+                if (kept != null) _handshake.TrySetResult(kept.Peer); // the caller of Connect gets the link that stays
+                Close(refusal, why);
+                return false;
+            }
+            if (Peer.Direction == PeerDirection.Inbound)
+            {
+                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
             }
             _handshake.TrySetResult(Peer);
             return true;
@@ -360,7 +371,7 @@ namespace PSPeerChat.Transport
                         Close(CloseReason.FrameTooLarge, "line longer than " + ProtocolLimits.MaxLineBytes + " bytes");
                         return;
                     }
-                    _node.OnTextLine(this, _readBuffer, start, length);
+                    if (!_node.OnTextLine(this, _readBuffer, start, length)) return;
                     start = newline + 1;
                     scanned = start;
                 }
@@ -438,7 +449,9 @@ namespace PSPeerChat.Transport
                         if (data == null) continue;
                         if (frame.Message != null) messages++;
                         bytes += data.Length;
-                        if (batch.Count == 1 || data.Length > CoalesceLimit)
+                        // Text links get one line per send: the article's Go node reads each line with a fresh
+                        // buffered reader and would lose lines that arrive together (protocol.md §5).
+                        if (batch.Count == 1 || IsText || data.Length > CoalesceLimit)
                         {
                             if (used > 0) await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
                             used = 0;

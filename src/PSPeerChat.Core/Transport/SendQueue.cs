@@ -17,15 +17,22 @@ namespace PSPeerChat.Transport
         private TaskCompletionSource<bool> _writerWaiting;
         private int _spaceWaiters;
         private bool _completed;
+        private long _bytes;
 
-        public SendQueue(int capacity)
+        public SendQueue(int capacity, long maxBytes = long.MaxValue)
         {
             if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity));
+            if (maxBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxBytes));
             Capacity = capacity;
+            MaxBytes = maxBytes;
             _items = new Queue<OutboundFrame>(Math.Min(capacity, 64));
         }
 
+        /// <summary>Most frames queued at once.</summary>
         public int Capacity { get; }
+
+        /// <summary>Most bytes queued at once; one frame is always let in, however large, when the queue is empty.</summary>
+        public long MaxBytes { get; }
 
         public int Count
         {
@@ -39,14 +46,14 @@ namespace PSPeerChat.Transport
             lock (_gate)
             {
                 if (_completed) return false;
-                if (_items.Count >= Capacity)
+                if (IsFull(frame))
                 {
                     if (waitMilliseconds <= 0) return false;
                     int deadline = Environment.TickCount + waitMilliseconds;
                     _spaceWaiters++;
                     try
                     {
-                        while (_items.Count >= Capacity && !_completed)
+                        while (IsFull(frame) && !_completed)
                         {
                             int left = deadline - Environment.TickCount;
                             if (left <= 0) return false;
@@ -60,12 +67,15 @@ namespace PSPeerChat.Transport
                     if (_completed) return false;
                 }
                 _items.Enqueue(frame);
+                _bytes += frame.Frame.Length;
                 wake = _writerWaiting;
                 _writerWaiting = null;
             }
             wake?.TrySetResult(true); // outside the lock: continuations run asynchronously anyway
             return true;
         }
+
+        private bool IsFull(OutboundFrame frame) => _items.Count >= Capacity || (_items.Count > 0 && _bytes + frame.Frame.Length > MaxBytes);
 
         /// <summary>
         /// Queues a final frame even when the queue is full (a CLOSE must get out) and refuses everything after it.
@@ -81,6 +91,7 @@ namespace PSPeerChat.Transport
                 {
                     last.CloseAfter = true;
                     _items.Enqueue(last);
+                    _bytes += last.Frame.Length;
                 }
                 wake = _writerWaiting;
                 _writerWaiting = null;
@@ -103,7 +114,12 @@ namespace PSPeerChat.Transport
                     if (_items.Count > 0)
                     {
                         int n = Math.Min(max, _items.Count);
-                        for (int i = 0; i < n; i++) batch.Add(_items.Dequeue());
+                        for (int i = 0; i < n; i++)
+                        {
+                            OutboundFrame frame = _items.Dequeue();
+                            _bytes -= frame.Frame.Length;
+                            batch.Add(frame);
+                        }
                         if (_spaceWaiters > 0) Monitor.PulseAll(_gate);
                         return;
                     }
