@@ -20,6 +20,7 @@
         'Send-PeerMessage'
         'Receive-PeerMessage'
         'Enter-PeerChat'
+        'Get-PeerAddress'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

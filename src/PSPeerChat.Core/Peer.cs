@@ -11,6 +11,7 @@ namespace PSPeerChat
         private long _bytesReceived;
         private long _bytesSent;
         private long _sendDrops;
+        private long _latencyMs = -1;
         private int _state;
         private int _closeReason;
 
@@ -64,6 +65,13 @@ namespace PSPeerChat
 
         /// <summary>Messages not sent to this neighbour because its send queue was full (a slow consumer).</summary>
         public long SendDrops => Interlocked.Read(ref _sendDrops);
+
+        /// <summary>Round-trip time of the last keepalive PING, in milliseconds (-1 until the first PONG).</summary>
+        public long LatencyMs
+        {
+            get => Interlocked.Read(ref _latencyMs);
+            internal set => Interlocked.Exchange(ref _latencyMs, value);
+        }
 
         /// <summary>Frames waiting in this link's send queue.</summary>
         public int SendQueueLength => Connection?.QueueLength ?? 0;

@@ -189,6 +189,8 @@ namespace PSPeerChat
 
                 if (refusal == CloseReason.None)
                 {
+                    // Before the link is visible to the flood path: the acceptor's HELLO must be its first frame.
+                    if (link.Peer.Direction == PeerDirection.Inbound && !link.IsText) link.EnqueueHelloReply();
                     link.Peer.ConnectedAt = DateTimeOffset.Now;
                     link.Peer.MarkConnected();
                     RebuildLinks();
@@ -197,6 +199,7 @@ namespace PSPeerChat
 
             if (refusal != CloseReason.None) return false;
             loser?.Close(CloseReason.Duplicate, "another link to " + link.Peer.Name + " is kept");
+            OnLinkRegistered(link);
             RaisePeerConnected(link.Peer);
             return true;
         }

@@ -80,6 +80,7 @@ namespace PSPeerChat
             Socket listener = Bind(options, out string endpoint);
             var node = new PeerNode(options, listener, endpoint);
             node._acceptLoop = node.AcceptLoopAsync();
+            node.StartJoining();
             return node;
         }
 
@@ -96,6 +97,16 @@ namespace PSPeerChat
                 Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
                 links = _connections.ToArray();
             }
+            _lifetime.Cancel();
+            DisposeListener();
+            foreach (PeerConnection link in links) link.Close(CloseReason.Shutdown, Name + " is stopping");
+            Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(StopFlushWait);
+            foreach (PeerConnection link in links) link.DisposeSocket();
+            WaitForLoops(links);
+        }
+
+        private void DisposeListener()
+        {
             try
             {
                 _listener.Dispose();
@@ -104,11 +115,12 @@ namespace PSPeerChat
             {
                 // closing a listener that failed is not an error
             }
+        }
 
-            foreach (PeerConnection link in links) link.Close(CloseReason.Shutdown, Name + " is stopping");
-            Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(StopFlushWait);
-            foreach (PeerConnection link in links) link.DisposeSocket();
-            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop }).ToArray();
+        /// <summary>Waits (bounded) for every loop of the node to end, then marks it stopped.</summary>
+        private void WaitForLoops(PeerConnection[] links)
+        {
+            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop, _maintenance }).ToArray();
             try
             {
                 Task.WaitAll(loops, StopLoopWait);
@@ -137,8 +149,14 @@ namespace PSPeerChat
             if (options.Port < 0 || options.Port > 65535) throw new ArgumentOutOfRangeException(nameof(options.Port), options.Port, "The port must be between 0 and 65535.");
             if (options.InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.InboxCapacity), "The inbox capacity must be at least 1.");
             if (options.SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueCapacity), "The send queue capacity must be at least 1.");
+            if (options.SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueBytes), "The send queue byte limit must be at least 1.");
             if (options.HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(options.HopLimit), "The hop limit must be at least 1.");
             if (options.MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxPeers), "MaxPeers must be at least 1.");
+            if (options.TargetPeers < 0 || options.TargetPeers > options.MaxPeers) throw new ArgumentOutOfRangeException(nameof(options.TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + options.MaxPeers + ").");
+            foreach (string address in options.Bootstrap ?? new string[0])
+            {
+                if (!PeerAddress.TryParse(address, out _, out string error)) throw new ArgumentException("Bootstrap address: " + error, nameof(options.Bootstrap));
+            }
         }
 
         private static string DefaultName(int port)

@@ -54,8 +54,23 @@ namespace PSPeerChat
         /// </summary>
         public TimeSpan ProtocolDetectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
-        /// <summary>Links (all protocols) this node holds at most; further inbound links are refused with reason Full.</summary>
-        public int MaxPeers { get; set; } = 64;
+        /// <summary>Links (all protocols) this node holds at most; further links are refused with reason Full, and the refused node is handed other addresses (protocol.md §4.2).</summary>
+        public int MaxPeers { get; set; } = 32;
+
+        /// <summary>Links the node keeps by dialling addresses from its book; 0 turns automatic dialling off (fixed topologies).</summary>
+        public int TargetPeers { get; set; } = 5;
+
+        /// <summary>Addresses to join through (host:port). With TargetPeers 0 they are dialled once at start, else kept and retried with backoff.</summary>
+        public string[] Bootstrap { get; set; } = new string[0];
+
+        /// <summary>A PING goes out on each PeerChat link this often.</summary>
+        public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(4);
+
+        /// <summary>A PeerChat link that has received nothing (not even a PONG) for this long is dropped as dead.</summary>
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(12);
+
+        /// <summary>Addresses remembered at most.</summary>
+        public int AddressBookCapacity { get; set; } = 1000;
 
         internal PeerNodeOptions Clone() => (PeerNodeOptions)MemberwiseClone();
     }

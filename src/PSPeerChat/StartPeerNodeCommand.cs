@@ -33,6 +33,22 @@ namespace PSPeerChat.Commands
         [ValidateRange(1, 255)]
         public int HopLimit { get; set; } = Protocol.ProtocolLimits.DefaultHopLimit;
 
+        /// <summary>Addresses (host:port) of any members of the network to join through.</summary>
+        [Parameter]
+        [Alias("Peer")]
+        [ValidateNotNullOrEmpty]
+        public string[] Bootstrap { get; set; }
+
+        /// <summary>Links the node keeps by dialling addresses it learned; 0 turns automatic dialling off (fixed topologies).</summary>
+        [Parameter]
+        [ValidateRange(0, 1024)]
+        public int TargetPeers { get; set; } = 5;
+
+        /// <summary>The most links the node holds; beyond it, joiners are refused politely and handed other addresses.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int MaxPeers { get; set; } = 32;
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -47,6 +63,9 @@ namespace PSPeerChat.Commands
                 ListenAddress = ListenAddress,
                 InboxCapacity = InboxCapacity,
                 HopLimit = (byte)HopLimit,
+                Bootstrap = Bootstrap ?? new string[0],
+                TargetPeers = TargetPeers,
+                MaxPeers = MaxPeers,
             };
 
             PeerNode node = null;

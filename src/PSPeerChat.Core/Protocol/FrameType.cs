@@ -6,5 +6,9 @@ namespace PSPeerChat.Protocol
         Hello = 1,
         Message = 2,
         Close = 3,
+        Ping = 4,
+        Pong = 5,
+        GetAddresses = 6,
+        Addresses = 7,
     }
 }

@@ -30,6 +30,9 @@ namespace PSPeerChat.Transport
         private int _disposed;
         private Task _writer = Task.CompletedTask;
         private Task _reader = Task.CompletedTask;
+        private long _lastReceivedMs;
+        private long _pingNonce;
+        private long _pingSentMs;
 
         public PeerConnection(PeerNode node, Socket socket, PeerDirection direction, PeerProtocol protocol, int queueCapacity)
         {
@@ -40,6 +43,52 @@ namespace PSPeerChat.Transport
             RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
             Peer = new Peer(node, direction, protocol, FormatEndPoint(RemoteEndPoint)) { Connection = this };
             LinkToken = direction == PeerDirection.Outbound ? (ulong)Id128.NewRandom().Low : 0;
+            _lastReceivedMs = PeerNode.NowMs();
+            _handshake.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        /// <summary>Where the neighbour listens (its address as we see it, the port from its HELLO); null if it does not listen.</summary>
+        public IPEndPoint ListenEndPoint { get; private set; }
+
+        /// <summary>Clock reading (PeerNode.NowMs) of the last bytes received: the keepalive's evidence of life.</summary>
+        public long LastReceivedMs => Interlocked.Read(ref _lastReceivedMs);
+
+        /// <summary>When this link last asked its neighbour for addresses, and last answered such a request (rate limits, protocol.md §4.2).</summary>
+        public long LastAddressRequestMs;
+        public long LastAddressReplyMs;
+
+        /// <summary>The acceptor's HELLO; the node queues it while it registers the link, so it is the first frame the dialler gets.</summary>
+        public void EnqueueHelloReply()
+        {
+            _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
+        }
+
+        /// <summary>Sends a PING unless one is outstanding for less than <paramref name="intervalMs"/>.</summary>
+        public void PingIfDue(long now, long intervalMs)
+        {
+            if (now - Interlocked.Read(ref _pingSentMs) < intervalMs) return;
+            long nonce = (long)Id128.NewRandom().Low;
+            Interlocked.Exchange(ref _pingNonce, nonce);
+            Interlocked.Exchange(ref _pingSentMs, now);
+            TryEnqueue(new OutboundFrame(PingFrame.Encode(FrameType.Ping, (ulong)nonce), null), 0);
+        }
+
+        /// <summary>Kills the link without a goodbye: the socket is reset (RST), as when a process dies. For failure tests.</summary>
+        public void Abort()
+        {
+            if (!Peer.MarkClosed(CloseReason.ConnectionLost, "aborted")) return;
+            try
+            {
+                _socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception)
+            {
+                // the socket may already be gone
+            }
+            _queue.CompleteWith(null);
+            DisposeSocket();
+            _handshake.TrySetException(new PeerConnectException(Peer.Address, "The link was aborted."));
+            _node.OnLinkClosed(this);
         }
 
         public Peer Peer { get; }
@@ -111,7 +160,7 @@ namespace PSPeerChat.Transport
                 _queue.CompleteWith(null);
                 DisposeSocket();
             }
-            _handshake.TrySetException(new PeerConnectException(Peer.Address, DescribeClose(reason, detail, remote: false)));
+            _handshake.TrySetException(new PeerConnectException(Peer.Address, "Could not connect to " + Peer.Address + ": " + DescribeClose(reason, detail, remote: false) + ".", reason: reason));
             _node.OnLinkClosed(this);
         }
 
@@ -255,6 +304,7 @@ namespace PSPeerChat.Transport
                 }
                 end += n;
                 Peer.CountReceived(n);
+                Interlocked.Exchange(ref _lastReceivedMs, PeerNode.NowMs());
             }
         }
 
@@ -265,6 +315,7 @@ namespace PSPeerChat.Transport
             if (Peer.State == PeerState.Handshaking)
             {
                 if (type == FrameType.Close) return HandleClose(body, length);
+                if (type == FrameType.Addresses && Peer.Direction == PeerDirection.Outbound) return HandleAddresses(body, length); // a full node's alternatives
                 HelloFrame hello = HelloFrame.TryDecode(_readBuffer, body, length, out string error);
                 if (hello == null)
                 {
@@ -282,6 +333,20 @@ namespace PSPeerChat.Transport
                     return _node.OnMessageFrame(this, _readBuffer, body, length);
                 case FrameType.Close:
                     return HandleClose(body, length);
+                case FrameType.Ping:
+                    if (PingFrame.TryDecode(_readBuffer, body, length, out ulong nonce)) TryEnqueue(new OutboundFrame(PingFrame.Encode(FrameType.Pong, nonce), null), 0);
+                    return true;
+                case FrameType.Pong:
+                    if (PingFrame.TryDecode(_readBuffer, body, length, out ulong echoed) && (long)echoed == Interlocked.Read(ref _pingNonce))
+                    {
+                        Peer.LatencyMs = Math.Max(0, PeerNode.NowMs() - Interlocked.Read(ref _pingSentMs));
+                    }
+                    return true;
+                case FrameType.GetAddresses:
+                    _node.OnAddressRequest(this);
+                    return true;
+                case FrameType.Addresses:
+                    return HandleAddresses(body, length);
                 case FrameType.Hello:
                     _node.CountInvalidFrame();
                     Close(CloseReason.ProtocolError, "a second HELLO");
@@ -291,13 +356,26 @@ namespace PSPeerChat.Transport
             }
         }
 
+        private bool HandleAddresses(int body, int length)
+        {
+            List<AddressRecord> records = AddressFrame.TryDecode(_readBuffer, body, length, out string error);
+            if (records == null)
+            {
+                _node.CountInvalidFrame();
+                Close(CloseReason.ProtocolError, error);
+                return false;
+            }
+            _node.OnAddresses(this, records);
+            return true;
+        }
+
         private bool HandleClose(int body, int length)
         {
             CloseFrame.Decode(_readBuffer, body, length, out CloseReason reason, out string detail);
             if (Peer.State == PeerState.Handshaking)
             {
                 string message = "Could not connect to " + Peer.Address + ": " + DescribeClose(reason, detail, remote: true) + ".";
-                _handshake.TrySetException(new PeerConnectException(Peer.Address, message));
+                _handshake.TrySetException(new PeerConnectException(Peer.Address, message, reason: reason));
             }
             Close(reason, detail, tellRemote: false);
             return false;
@@ -315,12 +393,14 @@ namespace PSPeerChat.Transport
             Peer.Name = hello.Name;
             if (hello.ListenPort != 0 && RemoteEndPoint != null)
             {
-                Peer.ListenAddress = FormatEndPoint(new IPEndPoint(RemoteEndPoint.Address, hello.ListenPort));
+                IPAddress host = RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address;
+                ListenEndPoint = new IPEndPoint(host, hello.ListenPort);
+                Peer.ListenAddress = FormatEndPoint(ListenEndPoint);
             }
             if (hello.NodeId == _node.NodeId)
             {
                 // The address looped back to this node (protocol.md §3.1).
-                _handshake.TrySetException(new PeerConnectException(Peer.Address, "Could not connect to " + Peer.Address + ": the address leads back to this node (" + _node.Name + ")."));
+                _handshake.TrySetException(new PeerConnectException(Peer.Address, "Could not connect to " + Peer.Address + ": the address leads back to this node (" + _node.Name + ").", reason: CloseReason.Self));
                 Close(CloseReason.Self, "this is " + _node.Name + " itself");
                 return false;
             }
@@ -339,12 +419,12 @@ namespace PSPeerChat.Transport
             if (!_node.TryRegister(this, out PeerConnection kept, out CloseReason refusal, out string why))
             {
                 if (kept != null) _handshake.TrySetResult(kept.Peer); // the caller of Connect gets the link that stays
+                if (refusal == CloseReason.Full && Peer.Direction == PeerDirection.Inbound)
+                {
+                    _queue.TryEnqueue(new OutboundFrame(_node.CreateAddressReply(this), null), 0); // polite: other nodes to try
+                }
                 Close(refusal, why);
                 return false;
-            }
-            if (Peer.Direction == PeerDirection.Inbound)
-            {
-                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
             }
             _handshake.TrySetResult(Peer);
             return true;

@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSPeerChat.Protocol;
+
+namespace PSPeerChat.Joining
+{
+    /// <summary>
+    /// The addresses a node has heard of (protocol.md §4.2). Bounded: when full, the entry most likely dead
+    /// (most failures, then least recently seen) makes room; bootstrap entries are never evicted.
+    /// Failing addresses wait longer and longer before they are dialled again (exponential backoff, capped).
+    /// </summary>
+    internal sealed class AddressBook
+    {
+        private readonly object _gate = new object();
+        private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
+        private readonly Random _random = new Random();
+        private readonly Func<long> _clockMs;
+
+        public AddressBook(int capacity, Func<long> clockMs)
+        {
+            Capacity = capacity;
+            _clockMs = clockMs;
+        }
+
+        public int Capacity { get; }
+
+        /// <summary>Backoff after the first failure; doubles per failure up to <see cref="MaxBackoffMs"/>.</summary>
+        public const int FirstBackoffMs = 500;
+
+        public const int MaxBackoffMs = 10000;
+
+        /// <summary>How long a node that refused us as full is left alone.</summary>
+        public const int FullBackoffMs = 30000;
+
+        /// <summary>Failures after which a gossiped address is forgotten.</summary>
+        public const int ForgetAfterFailures = 6;
+
+        public int Count
+        {
+            get { lock (_gate) return _entries.Count; }
+        }
+
+        public void AddBootstrap(string address)
+        {
+            lock (_gate)
+            {
+                if (_entries.TryGetValue(address, out Entry existing))
+                {
+                    existing.IsBootstrap = true;
+                    return;
+                }
+                Insert(new Entry(address, "Bootstrap") { IsBootstrap = true });
+            }
+        }
+
+        /// <summary>Records an address confirmed by a link's HELLO or named by a neighbour.</summary>
+        public void Learn(string address, Id128 nodeId, string source, bool neighbourOfNeighbour)
+        {
+            long now = _clockMs();
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(address, out Entry entry))
+                {
+                    entry = new Entry(address, source);
+                    if (!Insert(entry)) return;
+                }
+                else if (source == "Connected")
+                {
+                    entry.Source = source;
+                }
+                if (!nodeId.IsEmpty) entry.NodeId = nodeId;
+                entry.LastSeenMs = now;
+                entry.LastSeen = DateTimeOffset.Now;
+                entry.NeighbourOfNeighbour = neighbourOfNeighbour;
+            }
+        }
+
+        /// <summary>
+        /// Up to <paramref name="max"/> addresses to dial now: not self, not in backoff, not being dialled, not a node
+        /// we are linked to. Addresses not known to be next to one of our neighbours come first (they spread the
+        /// network wider), then those with fewer failures, ties broken at random.
+        /// </summary>
+        public List<string> PickCandidates(int max, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress, Id128 self)
+        {
+            long now = _clockMs();
+            lock (_gate)
+            {
+                return _entries.Values
+                    .Where(e => !e.IsSelf && !e.Dialling && e.NextAttemptMs <= now && e.NodeId != self
+                                && (e.NodeId.IsEmpty || !isLinked(e.NodeId)) && !isLinkedAddress(e.Address))
+                    .OrderBy(e => e.NeighbourOfNeighbour)
+                    .ThenBy(e => e.Failures)
+                    .ThenBy(_ => _random.Next())
+                    .Take(max)
+                    .Select(e =>
+                    {
+                        e.Dialling = true;
+                        return e.Address;
+                    })
+                    .ToList();
+            }
+        }
+
+        public void DialSucceeded(string address, Id128 nodeId)
+        {
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(address, out Entry e)) return;
+                e.Dialling = false;
+                e.Failures = 0;
+                e.NextAttemptMs = 0;
+                if (!nodeId.IsEmpty) e.NodeId = nodeId;
+                e.LastSeenMs = _clockMs();
+                e.LastSeen = DateTimeOffset.Now;
+            }
+        }
+
+        /// <summary>Counts a failed dial and schedules the next try; a gossiped address that keeps failing is forgotten.</summary>
+        public void DialFailed(string address, CloseReason reason)
+        {
+            long now = _clockMs();
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(address, out Entry e)) return;
+                e.Dialling = false;
+                if (reason == CloseReason.Self)
+                {
+                    e.IsSelf = true; // never again: it loops back to us
+                    return;
+                }
+                if (reason == CloseReason.Full)
+                {
+                    e.NextAttemptMs = now + FullBackoffMs;
+                    return;
+                }
+                e.Failures++;
+                if (!e.IsBootstrap && e.Failures >= ForgetAfterFailures)
+                {
+                    _entries.Remove(address);
+                    return;
+                }
+                long backoff = Math.Min((long)FirstBackoffMs << Math.Min(e.Failures - 1, 20), MaxBackoffMs);
+                backoff = backoff * (80 + _random.Next(41)) / 100; // ±20 % so nodes do not retry in lockstep
+                e.NextAttemptMs = now + backoff;
+            }
+        }
+
+        /// <summary>Random entries dialled successfully or freshly named, for an ADDR reply (never the whole book).</summary>
+        public List<Tuple<string, Id128>> Sample(int max, Func<string, bool> exclude)
+        {
+            lock (_gate)
+            {
+                return _entries.Values
+                    .Where(e => !e.IsSelf && e.Failures == 0 && !exclude(e.Address))
+                    .OrderBy(_ => _random.Next())
+                    .Take(max)
+                    .Select(e => Tuple.Create(e.Address, e.NodeId))
+                    .ToList();
+            }
+        }
+
+        public List<PeerAddressEntry> Snapshot(Func<Id128, bool> isLinked, string nodeName)
+        {
+            long now = _clockMs();
+            lock (_gate)
+            {
+                return _entries.Values.Where(e => !e.IsSelf).Select(e => new PeerAddressEntry
+                {
+                    Address = e.Address,
+                    NodeId = e.NodeId.IsEmpty ? string.Empty : e.NodeId.ToString(),
+                    Source = e.Source,
+                    LastSeen = e.LastSeen,
+                    Failures = e.Failures,
+                    NextAttempt = DateTimeOffset.Now.AddMilliseconds(Math.Max(0, e.NextAttemptMs - now)),
+                    Connected = !e.NodeId.IsEmpty && isLinked(e.NodeId),
+                    Node = nodeName,
+                }).OrderBy(e => e.Address, StringComparer.Ordinal).ToList();
+            }
+        }
+
+        private bool Insert(Entry entry)
+        {
+            if (_entries.Count >= Capacity)
+            {
+                Entry victim = _entries.Values.Where(e => !e.IsBootstrap && !e.Dialling)
+                    .OrderByDescending(e => e.Failures).ThenBy(e => e.LastSeenMs).FirstOrDefault();
+                if (victim == null) return false;
+                _entries.Remove(victim.Address);
+            }
+            _entries[entry.Address] = entry;
+            return true;
+        }
+
+        private sealed class Entry
+        {
+            public Entry(string address, string source)
+            {
+                Address = address;
+                Source = source;
+                LastSeen = DateTimeOffset.Now;
+            }
+
+            public string Address { get; }
+            public string Source;
+            public Id128 NodeId;
+            public long LastSeenMs;
+            public DateTimeOffset LastSeen;
+            public int Failures;
+            public long NextAttemptMs;
+            public bool IsBootstrap;
+            public bool IsSelf;
+            public bool Dialling;
+            public bool NeighbourOfNeighbour;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeerChat.Flood;
+using PSPeerChat.Joining;
+using PSPeerChat.Protocol;
+using PSPeerChat.Transport;
+
+namespace PSPeerChat
+{
+    /// <summary>
+    /// Automatic joining and repair (protocol.md §4.2): the address book, asking neighbours for addresses,
+    /// dialling towards TargetPeers, keepalive. One maintenance loop per node, ticking once a second.
+    /// </summary>
+    public sealed partial class PeerNode
+    {
+        private static readonly TimeSpan MaintenanceTick = TimeSpan.FromSeconds(1);
+        private const int MaxDialsInFlight = 4;
+        private const long AddressRequestIntervalMs = 1000;
+        private const long AddressReplyIntervalMs = 1000;
+        private const long AddressRefreshMs = 30000;
+        private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
+
+        private readonly CancellationTokenSource _lifetime = new CancellationTokenSource();
+        private AddressBook _book;
+        private Task _maintenance = Task.CompletedTask;
+        private int _dialsInFlight;
+        private long _lastRefreshMs;
+        private long _addressRequestsIgnored;
+
+        /// <summary>A monotonic clock in milliseconds, shared by keepalive and backoff.</summary>
+        internal static long NowMs() => Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
+
+        /// <summary>GETADDR requests not answered because the neighbour asked again too soon.</summary>
+        public long AddressRequestsIgnored => Interlocked.Read(ref _addressRequestsIgnored);
+
+        /// <summary>Links this node keeps by itself (0: automatic dialling is off).</summary>
+        public int TargetPeers => Options.TargetPeers;
+
+        /// <summary>The most links this node holds.</summary>
+        public int MaxPeers => Options.MaxPeers;
+
+        /// <summary>The address book: every node this node has heard of, with failures and backoff.</summary>
+        public PeerAddressEntry[] GetAddressBook() => _book.Snapshot(IsLinked, Name).ToArray();
+
+        /// <summary>
+        /// Kills the node without a goodbye, as if its process died: every socket is reset, no CLOSE is sent,
+        /// every loop stops. For failure tests and scripted scenarios; use Stop otherwise.
+        /// </summary>
+        public void Abort()
+        {
+            PeerConnection[] links;
+            lock (_gate)
+            {
+                if (State != PeerNodeState.Running) return;
+                Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
+                links = _connections.ToArray();
+            }
+            _lifetime.Cancel();
+            DisposeListener();
+            foreach (PeerConnection link in links) link.Abort();
+            WaitForLoops(links);
+        }
+
+        private void StartJoining()
+        {
+            _book = new AddressBook(Options.AddressBookCapacity, NowMs);
+            foreach (string address in Options.Bootstrap ?? new string[0])
+            {
+                if (Options.TargetPeers > 0) _book.AddBootstrap(address.Trim());
+                else DialInBackground(address.Trim(), fromBook: false);
+            }
+            _maintenance = MaintainAsync();
+        }
+
+        private async Task MaintainAsync()
+        {
+            CancellationToken stop = _lifetime.Token;
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    Maintain();
+                    await Task.Delay(MaintenanceTick, stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the node stopped
+            }
+        }
+
+        /// <summary>One tick: keepalive on every link, then dial towards the target or ask for more addresses.</summary>
+        private void Maintain()
+        {
+            long now = NowMs();
+            long idleMs = (long)Options.IdleTimeout.TotalMilliseconds;
+            long pingMs = (long)Options.KeepaliveInterval.TotalMilliseconds;
+            foreach (PeerConnection link in Volatile.Read(ref _links).Cast<PeerConnection>())
+            {
+                if (link.IsText) continue; // the article's protocol has no keepalive
+                if (now - link.LastReceivedMs > idleMs)
+                {
+                    link.Close(CloseReason.ConnectionLost, "nothing received for " + Options.IdleTimeout.TotalSeconds + " s");
+                    continue;
+                }
+                link.PingIfDue(now, pingMs);
+            }
+
+            if (Options.TargetPeers <= 0 || State != PeerNodeState.Running) return;
+            int missing = Options.TargetPeers - PeerCount - Volatile.Read(ref _dialsInFlight);
+            int room = Math.Min(missing, MaxDialsInFlight - Volatile.Read(ref _dialsInFlight));
+            List<string> candidates = room > 0 ? _book.PickCandidates(room, IsLinked, IsLinkedAddress, NodeId) : new List<string>();
+            foreach (string address in candidates) DialInBackground(address, fromBook: true);
+
+            if (PeerCount < Options.TargetPeers && candidates.Count < missing)
+            {
+                AskForAddresses(now, everyNeighbour: true); // short of addresses: ask every neighbour
+            }
+            else if (now - _lastRefreshMs > AddressRefreshMs)
+            {
+                AskForAddresses(now, everyNeighbour: false); // at target: keep the book fresh for later repairs
+            }
+        }
+
+        private void AskForAddresses(long now, bool everyNeighbour)
+        {
+            PeerConnection[] links = Volatile.Read(ref _links).Cast<PeerConnection>().Where(l => !l.IsText).ToArray();
+            if (links.Length == 0) return;
+            _lastRefreshMs = now;
+            IEnumerable<PeerConnection> asked = everyNeighbour ? links : new[] { links[(int)(now % links.Length)] };
+            foreach (PeerConnection link in asked)
+            {
+                if (now - link.LastAddressRequestMs < AddressRequestIntervalMs) continue;
+                link.LastAddressRequestMs = now;
+                link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
+            }
+        }
+
+        private void DialInBackground(string address, bool fromBook)
+        {
+            Interlocked.Increment(ref _dialsInFlight);
+            ConnectAsync(address, PeerProtocol.PeerChat, DialTimeout, _lifetime.Token).ContinueWith(t =>
+            {
+                Interlocked.Decrement(ref _dialsInFlight);
+                if (!fromBook) return;
+                if (t.Status == TaskStatus.RanToCompletion)
+                {
+                    Id128.TryParse(t.Result.Id, out Id128 id);
+                    _book.DialSucceeded(address, id);
+                }
+                else
+                {
+                    Exception error = t.Exception?.GetBaseException();
+                    _book.DialFailed(address, (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost);
+                }
+            }, TaskScheduler.Default);
+        }
+
+        /// <summary>A new PeerChat link: remember where its node listens, and ask it for more when we are short.</summary>
+        private void OnLinkRegistered(PeerConnection link)
+        {
+            if (link.IsText || link.ListenEndPoint == null) return;
+            _book.Learn(PeerConnection.FormatEndPoint(link.ListenEndPoint), link.RemoteId, "Connected", neighbourOfNeighbour: false);
+            if (Options.TargetPeers > 0 && PeerCount < Options.TargetPeers)
+            {
+                link.LastAddressRequestMs = NowMs();
+                link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
+            }
+        }
+
+        /// <summary>GETADDR: answer with a bounded sample, at most once a second per neighbour.</summary>
+        internal void OnAddressRequest(PeerConnection link)
+        {
+            long now = NowMs();
+            if (now - link.LastAddressReplyMs < AddressReplyIntervalMs)
+            {
+                Interlocked.Increment(ref _addressRequestsIgnored);
+                return;
+            }
+            link.LastAddressReplyMs = now;
+            link.TryEnqueue(new OutboundFrame(CreateAddressReply(link), null), 0);
+        }
+
+        /// <summary>
+        /// An ADDR frame for <paramref name="requester"/>: our neighbours first (flagged, they are one hop from us),
+        /// then a random sample of the book; never the requester itself, never the whole book.
+        /// </summary>
+        internal byte[] CreateAddressReply(PeerConnection requester)
+        {
+            var records = new List<AddressRecord>(AddressFrame.RecordsPerReply);
+            var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (requester.ListenEndPoint != null) used.Add(PeerConnection.FormatEndPoint(requester.ListenEndPoint));
+            var random = new Random();
+            foreach (PeerConnection link in Volatile.Read(ref _links).Cast<PeerConnection>().OrderBy(_ => random.Next()))
+            {
+                if (records.Count >= AddressFrame.RecordsPerReply * 3 / 4) break;
+                if (link == requester || link.IsText || link.ListenEndPoint == null || link.RemoteId == requester.RemoteId) continue;
+                if (used.Add(PeerConnection.FormatEndPoint(link.ListenEndPoint))) records.Add(new AddressRecord(link.ListenEndPoint, link.RemoteId, isNeighbour: true));
+            }
+            foreach (Tuple<string, Id128> entry in _book.Sample(AddressFrame.RecordsPerReply, used.Contains))
+            {
+                if (records.Count >= AddressFrame.RecordsPerReply) break;
+                if (entry.Item2 == requester.RemoteId || !TryParseEndPoint(entry.Item1, out IPEndPoint endPoint)) continue;
+                if (used.Add(entry.Item1)) records.Add(new AddressRecord(endPoint, entry.Item2, isNeighbour: false));
+            }
+            return AddressFrame.Encode(records);
+        }
+
+        /// <summary>ADDR: learn the addresses (never our own; loopback ones only from a loopback neighbour).</summary>
+        internal void OnAddresses(PeerConnection link, List<AddressRecord> records)
+        {
+            bool fromLoopback = link.RemoteEndPoint != null && IPAddress.IsLoopback(link.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? link.RemoteEndPoint.Address.MapToIPv4() : link.RemoteEndPoint.Address);
+            foreach (AddressRecord record in records)
+            {
+                if (record.NodeId == NodeId) continue;
+                if (IPAddress.IsLoopback(record.EndPoint.Address) && !fromLoopback) continue;
+                if (record.EndPoint.Address.Equals(IPAddress.Any) || record.EndPoint.Address.Equals(IPAddress.IPv6Any)) continue;
+                _book.Learn(PeerConnection.FormatEndPoint(record.EndPoint), record.NodeId, "Gossip", record.IsNeighbour);
+            }
+        }
+
+        private bool IsLinked(Id128 id)
+        {
+            lock (_gate) return _byNodeId.ContainsKey(id);
+        }
+
+        private bool IsLinkedAddress(string address)
+        {
+            foreach (PeerConnection link in Volatile.Read(ref _links).Cast<PeerConnection>())
+            {
+                if (link.ListenEndPoint != null && string.Equals(PeerConnection.FormatEndPoint(link.ListenEndPoint), address, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
+        private static bool TryParseEndPoint(string address, out IPEndPoint endPoint)
+        {
+            endPoint = null;
+            if (!PeerAddress.TryParse(address, out PeerAddress parsed, out _) || !IPAddress.TryParse(parsed.Host, out IPAddress ip)) return false;
+            endPoint = new IPEndPoint(ip, parsed.Port);
+            return true;
+        }
+    }
+}
