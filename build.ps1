@@ -168,7 +168,14 @@ function Invoke-Test {
 }
 
 function Invoke-Chat {
-    Invoke-Build
+    try {
+        Invoke-Build
+    }
+    catch {
+        # On Windows a second chat cannot replace the dll the first one has loaded; the module in out/ is current.
+        if (-not (Test-Path $ManifestPath)) { throw }
+        Write-Warning "Could not rebuild the module ($($_.Exception.Message)); using the one already in out/."
+    }
     # Not captured or piped: the child inherits this terminal (stdin/stdout).
     & dotnet pwsh -NoProfile -File (Join-Path $Root 'tools/Start-Chat.ps1') -ModulePath $ManifestPath
     $script:ExitCode = $LASTEXITCODE

@@ -4,8 +4,8 @@
     Interactive chat node; started by build.ps1 -Task Chat in a fresh pwsh.
 
 .DESCRIPTION
-    Imports the built module, starts a node, joins the node on localhost:55555 unless this
-    node is itself on 55555, enters the chat and stops the node on the way out.
+    Imports the built module, starts a node that joins through localhost:55555 (the first chat's
+    node), enters the chat and stops the node on the way out.
 #>
 [CmdletBinding()]
 param(
@@ -15,11 +15,10 @@ param(
 $ErrorActionPreference = 'Stop'
 
 Import-Module $ModulePath -Force
-$node = Start-PeerNode
+# Every chat joins through the node on 55555 (the first one started); the first one finds that address
+# loops back to itself and leaves it. Further nodes learn about each other and link up by themselves.
+$node = Start-PeerNode -Bootstrap 'localhost:55555'
 try {
-    if ($node.Port -ne 55555) {
-        Connect-Peer -Address 'localhost:55555' -ErrorAction Continue | Out-Null
-    }
     Enter-PeerChat -Node $node
 }
 finally {
