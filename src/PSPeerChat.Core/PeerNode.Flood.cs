@@ -134,8 +134,8 @@ namespace PSPeerChat
         private void Deliver(FloodMessage message, PeerConnection from)
         {
             PeerMessage delivered = ToPeerMessage(message, from, message.Hops);
+            Interlocked.Increment(ref _messagesDelivered); // before the inbox: whoever took the message sees the count
             _inbox.Add(delivered);
-            Interlocked.Increment(ref _messagesDelivered);
             RaiseMessageReceived(delivered);
         }
 

@@ -130,7 +130,7 @@ namespace PSPeerChat
                 // loops end by failing once their socket is gone; their errors were handled in the loops
             }
             Volatile.Write(ref _state, (int)PeerNodeState.Stopped);
-            _inbox.WakeAll();
+            _inbox.Complete();
         }
 
         public void Dispose() => Stop();

@@ -15,6 +15,7 @@ namespace PSPeerChat.Inbox
         private readonly Queue<PeerMessage> _messages = new Queue<PeerMessage>();
         private long _dropped;
         private int _waiters;
+        private bool _completed;
 
         public MessageInbox(int capacity)
         {
@@ -62,7 +63,8 @@ namespace PSPeerChat.Inbox
         /// </summary>
         public PeerMessage Take(TimeSpan timeout, CancellationToken cancel)
         {
-            long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount + (long)timeout.TotalMilliseconds;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long limit = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
             using (cancel.Register(WakeAll))
             {
                 lock (_gate)
@@ -72,8 +74,8 @@ namespace PSPeerChat.Inbox
                     {
                         while (_messages.Count == 0)
                         {
-                            if (cancel.IsCancellationRequested) return null;
-                            long left = deadline - Environment.TickCount;
+                            if (cancel.IsCancellationRequested || _completed) return null;
+                            long left = limit - clock.ElapsedMilliseconds;
                             if (left <= 0) return null;
                             Monitor.Wait(_gate, (int)Math.Min(left, 1000));
                         }
@@ -87,7 +89,17 @@ namespace PSPeerChat.Inbox
             }
         }
 
-        /// <summary>Wakes every waiting taker (cancellation, node stop).</summary>
+        /// <summary>No more messages will come (the node stopped): waiting takers return once the inbox is empty.</summary>
+        public void Complete()
+        {
+            lock (_gate)
+            {
+                _completed = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        /// <summary>Wakes every waiting taker (cancellation).</summary>
         public void WakeAll()
         {
             lock (_gate) Monitor.PulseAll(_gate);

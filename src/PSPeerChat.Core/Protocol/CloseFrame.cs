@@ -9,6 +9,7 @@ namespace PSPeerChat.Protocol
         {
             byte[] text = Utf8.Strict.GetBytes(detail ?? string.Empty);
             int textLength = Math.Min(text.Length, ProtocolLimits.MaxReasonBytes);
+            while (textLength < text.Length && textLength > 0 && (text[textLength] & 0xC0) == 0x80) textLength--; // never cut a character in half
             int body = 2 + textLength;
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);

@@ -67,6 +67,11 @@ namespace PSPeerChat.Transport
                 }
                 else
                 {
+                    if (s.IndexOf(':') != colon && IPAddress.TryParse(s, out IPAddress bare) && bare.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+                    {
+                        error = "'" + s + "' has no port. Write an IPv6 address in brackets with a port, for example [" + s + "]:55555.";
+                        return false;
+                    }
                     if (s.IndexOf(':') != colon)
                     {
                         error = "'" + s + "' is ambiguous: write an IPv6 address in brackets, for example [" + s.Substring(0, colon) + "]:" + s.Substring(colon + 1) + ".";
