@@ -21,7 +21,7 @@ namespace PSPeerChat
         private static readonly TimeSpan MaintenanceTick = TimeSpan.FromSeconds(1);
         private const int MaxDialsInFlight = 4;
         private const long AddressRequestIntervalMs = 1000;
-        private const long AddressReplyIntervalMs = 1000;
+        private const long AddressReplyIntervalMs = 800; // shorter than the asking interval, so jitter never makes an honest ask "too soon"
         private const long AddressRefreshMs = 30000;
         private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
 
@@ -112,12 +112,13 @@ namespace PSPeerChat
             }
 
             if (Options.TargetPeers <= 0 || State != PeerNodeState.Running) return;
-            int missing = Options.TargetPeers - PeerCount - Volatile.Read(ref _dialsInFlight);
+            int linked = ProtocolLinkCount; // text peers hold slots but do not relay: they do not count towards the target
+            int missing = Options.TargetPeers - linked - Volatile.Read(ref _dialsInFlight);
             int room = Math.Min(missing, MaxDialsInFlight - Volatile.Read(ref _dialsInFlight));
             List<string> candidates = room > 0 ? _book.PickCandidates(room, IsLinked, IsLinkedAddress, NodeId) : new List<string>();
             foreach (string address in candidates) DialInBackground(address, fromBook: true);
 
-            if (PeerCount < Options.TargetPeers && candidates.Count < missing)
+            if (linked < Options.TargetPeers && candidates.Count < missing)
             {
                 AskForAddresses(now, everyNeighbour: true); // short of addresses: ask every neighbour
             }
@@ -136,8 +137,22 @@ namespace PSPeerChat
             foreach (PeerConnection link in asked)
             {
                 if (now - link.LastAddressRequestMs < AddressRequestIntervalMs) continue;
-                link.LastAddressRequestMs = now;
-                link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
+                RequestAddresses(link, now);
+            }
+        }
+
+        private static void RequestAddresses(PeerConnection link, long now)
+        {
+            link.LastAddressRequestMs = now;
+            Interlocked.Exchange(ref link.AwaitingAddresses, 1);
+            link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
+        }
+
+        private int ProtocolLinkCount
+        {
+            get
+            {
+                lock (_gate) return _byNodeId.Count;
             }
         }
 
@@ -164,13 +179,10 @@ namespace PSPeerChat
         /// <summary>A new PeerChat link: remember where its node listens, and ask it for more when we are short.</summary>
         private void OnLinkRegistered(PeerConnection link)
         {
+            Interlocked.Exchange(ref link.AwaitingAddresses, 0);
             if (link.IsText || link.ListenEndPoint == null) return;
             _book.Learn(PeerConnection.FormatEndPoint(link.ListenEndPoint), link.RemoteId, "Connected", neighbourOfNeighbour: false);
-            if (Options.TargetPeers > 0 && PeerCount < Options.TargetPeers)
-            {
-                link.LastAddressRequestMs = NowMs();
-                link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
-            }
+            if (Options.TargetPeers > 0 && ProtocolLinkCount < Options.TargetPeers) RequestAddresses(link, NowMs());
         }
 
         /// <summary>GETADDR: answer with a bounded sample, at most once a second per neighbour.</summary>
@@ -211,17 +223,35 @@ namespace PSPeerChat
             return AddressFrame.Encode(records);
         }
 
-        /// <summary>ADDR: learn the addresses (never our own; loopback ones only from a loopback neighbour).</summary>
+        /// <summary>
+        /// ADDR: learn the addresses, but only in answer to our GETADDR (or a full node's refusal): unasked lists
+        /// could flood the book with addresses of an attacker's choice. Never our own id; loopback addresses only
+        /// from a loopback neighbour; nothing that cannot be a node (unspecified, multicast, broadcast).
+        /// </summary>
         internal void OnAddresses(PeerConnection link, List<AddressRecord> records)
         {
-            bool fromLoopback = link.RemoteEndPoint != null && IPAddress.IsLoopback(link.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? link.RemoteEndPoint.Address.MapToIPv4() : link.RemoteEndPoint.Address);
+            if (Interlocked.Exchange(ref link.AwaitingAddresses, 0) == 0) return;
+            bool fromLoopback = link.RemoteEndPoint != null && IPAddress.IsLoopback(Unmap(link.RemoteEndPoint.Address));
             foreach (AddressRecord record in records)
             {
                 if (record.NodeId == NodeId) continue;
-                if (IPAddress.IsLoopback(record.EndPoint.Address) && !fromLoopback) continue;
-                if (record.EndPoint.Address.Equals(IPAddress.Any) || record.EndPoint.Address.Equals(IPAddress.IPv6Any)) continue;
-                _book.Learn(PeerConnection.FormatEndPoint(record.EndPoint), record.NodeId, "Gossip", record.IsNeighbour);
+                IPAddress ip = Unmap(record.EndPoint.Address);
+                if (!IsDialable(ip) || (IPAddress.IsLoopback(ip) && !fromLoopback)) continue;
+                _book.Learn(PeerConnection.FormatEndPoint(new IPEndPoint(ip, record.EndPoint.Port)), record.NodeId, "Gossip", record.IsNeighbour);
             }
+        }
+
+        private static IPAddress Unmap(IPAddress ip) => ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
+
+        private static bool IsDialable(IPAddress ip)
+        {
+            if (ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6None) || ip.IsIPv6Multicast) return false;
+            if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                byte[] b = ip.GetAddressBytes();
+                if (b[0] == 0 || b[0] >= 224) return false; // 0.0.0.0/8, multicast, reserved and broadcast
+            }
+            return true;
         }
 
         private bool IsLinked(Id128 id)

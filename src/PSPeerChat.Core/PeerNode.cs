@@ -152,6 +152,8 @@ namespace PSPeerChat
             if (options.SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueBytes), "The send queue byte limit must be at least 1.");
             if (options.HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(options.HopLimit), "The hop limit must be at least 1.");
             if (options.MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxPeers), "MaxPeers must be at least 1.");
+            if (options.IdleTimeout <= options.KeepaliveInterval) throw new ArgumentOutOfRangeException(nameof(options.IdleTimeout), "IdleTimeout must be longer than KeepaliveInterval, or quiet healthy links are dropped.");
+            if (options.AddressBookCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.AddressBookCapacity), "The address book needs room for at least one address.");
             if (options.TargetPeers < 0 || options.TargetPeers > options.MaxPeers) throw new ArgumentOutOfRangeException(nameof(options.TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + options.MaxPeers + ").");
             foreach (string address in options.Bootstrap ?? new string[0])
             {

@@ -64,10 +64,10 @@ namespace PSPeerChat
         public string[] Bootstrap { get; set; } = new string[0];
 
         /// <summary>A PING goes out on each PeerChat link this often.</summary>
-        public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(4);
+        public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(3);
 
         /// <summary>A PeerChat link that has received nothing (not even a PONG) for this long is dropped as dead.</summary>
-        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(12);
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>Addresses remembered at most.</summary>
         public int AddressBookCapacity { get; set; } = 1000;

@@ -183,7 +183,8 @@ namespace PSPeerChat.Joining
         {
             if (_entries.Count >= Capacity)
             {
-                Entry victim = _entries.Values.Where(e => !e.IsBootstrap && !e.Dialling)
+                // Gossip never pushes out an address that has been linked: an eclipse needs more than a long ADDR list.
+                Entry victim = _entries.Values.Where(e => !e.IsBootstrap && !e.Dialling && (entry.Source != "Gossip" || e.Source != "Connected"))
                     .OrderByDescending(e => e.Failures).ThenBy(e => e.LastSeenMs).FirstOrDefault();
                 if (victim == null) return false;
                 _entries.Remove(victim.Address);

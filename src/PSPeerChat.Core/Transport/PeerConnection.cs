@@ -43,6 +43,7 @@ namespace PSPeerChat.Transport
             RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
             Peer = new Peer(node, direction, protocol, FormatEndPoint(RemoteEndPoint)) { Connection = this };
             LinkToken = direction == PeerDirection.Outbound ? (ulong)Id128.NewRandom().Low : 0;
+            AwaitingAddresses = direction == PeerDirection.Outbound ? 1 : 0; // a full acceptor answers a dial with addresses
             _lastReceivedMs = PeerNode.NowMs();
             _handshake.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
         }
@@ -56,6 +57,9 @@ namespace PSPeerChat.Transport
         /// <summary>When this link last asked its neighbour for addresses, and last answered such a request (rate limits, protocol.md §4.2).</summary>
         public long LastAddressRequestMs;
         public long LastAddressReplyMs;
+
+        /// <summary>1 while a GETADDR of ours is unanswered (or a dial may be refused as Full): only then is an ADDR learned.</summary>
+        public int AwaitingAddresses;
 
         /// <summary>The acceptor's HELLO; the node queues it while it registers the link, so it is the first frame the dialler gets.</summary>
         public void EnqueueHelloReply()
