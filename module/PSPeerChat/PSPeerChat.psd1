@@ -21,6 +21,8 @@
         'Receive-PeerMessage'
         'Enter-PeerChat'
         'Get-PeerAddress'
+        'Get-PeerDirectory'
+        'New-PeerIdentity'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

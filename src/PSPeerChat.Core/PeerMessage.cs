@@ -34,6 +34,24 @@ namespace PSPeerChat
         /// <summary>Name of the local node that received it (several nodes may run in one session).</summary>
         public string ReceivedBy { get; internal set; }
 
+        /// <summary>
+        /// True when the origin's signature was checked (and, for a direct message, the decryption too). False for a
+        /// line from a plain text peer: the gateway node that took it in signed it, but nothing proves who typed it.
+        /// </summary>
+        public bool Verified { get; internal set; }
+
+        /// <summary>True for an end-to-end encrypted message sent to one node only (Send-PeerMessage -To).</summary>
+        public bool IsDirect { get; internal set; }
+
+        /// <summary>For a direct message: the id of the node it was sent to; empty for a broadcast.</summary>
+        public string To { get; internal set; } = string.Empty;
+
+        /// <summary>For a text peer's line: the id of the node that took it into the network and signed it.</summary>
+        public string Gateway { get; internal set; } = string.Empty;
+
+        /// <summary>The first 8 hex digits of the origin's id, shown beside its name (names are not unique, ids are).</summary>
+        public string FromShortId => Protocol == PeerProtocol.Text || From == null ? string.Empty : From.Substring(0, Math.Min(8, From.Length));
+
         public override string ToString() => FromName + ": " + Text;
     }
 }

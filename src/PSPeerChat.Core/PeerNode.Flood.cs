@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 using PSPeerChat.Transport;
 
 namespace PSPeerChat
 {
-    /// <summary>Broadcasting, flood relaying and the inbox (protocol.md §4 and §5).</summary>
+    /// <summary>Broadcasting, direct messages, flood relaying with signature and replay checks, and the inbox (protocol.md §4, §5, §8).</summary>
     public sealed partial class PeerNode
     {
         private long _messagesSent;
@@ -15,9 +17,12 @@ namespace PSPeerChat
         private long _messagesRelayed;
         private long _duplicatesDropped;
         private long _invalidFrames;
+        private long _invalidSignatures;
+        private long _replaysRefused;
         private long _sendDrops;
+        private long _signaturesVerified;
 
-        /// <summary>Broadcasts this node originated.</summary>
+        /// <summary>Broadcasts and direct messages this node originated.</summary>
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
         /// <summary>Messages delivered to this node's inbox (each once).</summary>
@@ -32,6 +37,15 @@ namespace PSPeerChat
         /// <summary>Malformed or oversized frames and lines received (frames close their link; an over-long text line is only dropped).</summary>
         public long InvalidFrames => Interlocked.Read(ref _invalidFrames);
 
+        /// <summary>Forged or altered frames: bad signatures, ids that do not match keys, direct messages that fail to decrypt. Each closed its link.</summary>
+        public long InvalidSignatures => Interlocked.Read(ref _invalidSignatures);
+
+        /// <summary>Signed frames refused because their timestamp is outside the acceptance window (replays, or badly wrong clocks).</summary>
+        public long ReplaysRefused => Interlocked.Read(ref _replaysRefused);
+
+        /// <summary>Signatures this node checked (one per first copy of a flooded frame, plus handshakes).</summary>
+        public long SignaturesVerified => Interlocked.Read(ref _signaturesVerified);
+
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
         public long InboxDropped => _inbox.Dropped;
 
@@ -44,8 +58,8 @@ namespace PSPeerChat
         public int InboxCapacity => _inbox.Capacity;
 
         /// <summary>
-        /// Broadcasts a text to the whole network. Waits (up to Options.SendWait) for room in a neighbour's full
-        /// send queue: that is the back-pressure a fast local sender gets. Returns the message as sent.
+        /// Broadcasts a text, signed by this node, to the whole network. Waits (up to Options.SendWait) for room in a
+        /// neighbour's full send queue: that is the back-pressure a fast local sender gets. Returns the message as sent.
         /// </summary>
         /// <exception cref="ArgumentException">The text is longer than ProtocolLimits.MaxTextBytes in UTF-8.</exception>
         /// <exception cref="InvalidOperationException">The node is stopped.</exception>
@@ -53,44 +67,116 @@ namespace PSPeerChat
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
             EnsureRunning();
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            FloodMessage message = MessageFrame.Create(Id128.NewRandom(), NodeId, Name, now, Options.HopLimit, MessageFlags.None, text);
-            _router.Originate(message, null, Volatile.Read(ref _links), (int)Options.SendWait.TotalMilliseconds, out _, out int dropped);
+            FloodMessage message = MessageFrame.CreateMessage(Identity, Id128.NewRandom(), Name, UnixNowMs(), Options.HopLimit, MessageFlags.None, text);
+            Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             Interlocked.Increment(ref _messagesSent);
-            if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
-            return ToPeerMessage(message, null, 0);
+            return ToPeerMessage(message, null, 0, verified: true);
         }
+
+        /// <summary>
+        /// Sends a text only <paramref name="recipient"/> can read (a node id, a unique id prefix or a name from the
+        /// directory). It is flooded like a broadcast, so it works in any topology; relays see neither text nor sender.
+        /// </summary>
+        /// <exception cref="ArgumentException">The recipient is unknown or ambiguous, or the text is too long.</exception>
+        public PeerMessage SendDirect(string recipient, string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            EnsureRunning();
+            PeerDirectoryEntry target = ResolveRecipient(recipient);
+            Id128.TryParse(target.Id, out Id128 recipientId);
+            if (!_directory.TryGetEncryptionKey(recipientId, out byte[] key)) throw new ArgumentException("The node " + target + " has not announced an encryption key yet; wait for its announcement (Get-PeerDirectory) and try again.", nameof(recipient));
+            FloodMessage message = DirectFrame.Create(Identity, Name, Id128.NewRandom(), recipientId, key, UnixNowMs(), Options.HopLimit, text);
+            Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
+            Interlocked.Increment(ref _messagesSent);
+            PeerMessage sent = ToPeerMessage(message, null, 0, verified: true);
+            sent.From = Id;
+            sent.FromName = Name;
+            sent.IsDirect = true;
+            sent.To = target.Id;
+            return sent;
+        }
+
+        /// <summary>The directory: every node this node has heard announce itself (or met in a handshake).</summary>
+        public PeerDirectoryEntry[] GetDirectory() => _directory.Snapshot(Name).ToArray();
 
         /// <summary>Moves up to <paramref name="max"/> waiting messages into <paramref name="into"/> at once; returns how many.</summary>
         public int Receive(List<PeerMessage> into, int max = int.MaxValue) => _inbox.TakeAvailable(into, max);
 
-        /// <summary>Takes the next message, waiting up to <paramref name="timeout"/> (Timeout.InfiniteTimeSpan: no limit); null if none came or <paramref name="cancel"/> fired.</summary>
+        /// <summary>Takes the next message, waiting up to <paramref name="timeout"/> (Timeout.InfiniteTimeSpan: no limit); null if none came, <paramref name="cancel"/> fired or the node stopped.</summary>
         public PeerMessage Receive(TimeSpan timeout, CancellationToken cancel = default) => _inbox.Take(timeout, cancel);
 
         internal void CountInvalidFrame() => Interlocked.Increment(ref _invalidFrames);
 
-        /// <summary>A MESSAGE frame from a PeerChat link; false when it was malformed (the link is closed).</summary>
-        internal bool OnMessageFrame(PeerConnection link, byte[] buffer, int body, int length)
+        internal void CountInvalidSignature()
         {
-            // Duplicates are the common case in a flood: drop them before decoding or copying anything.
+            Interlocked.Increment(ref _invalidSignatures);
+            Interlocked.Increment(ref _signaturesVerified);
+        }
+
+        /// <summary>
+        /// A flooded frame (MESSAGE, ANNOUNCE, DIRECT) from a PeerChat link; false when it was malformed or forged (the
+        /// link is then closed). Order matters: duplicates go first, untouched; then structure; then the replay window;
+        /// then the signature, before anything is delivered or relayed (protocol.md §8.2).
+        /// </summary>
+        internal bool OnFloodFrame(PeerConnection link, byte[] buffer, int body, int length)
+        {
             if (MessageFrame.TryPeekId(buffer, body, length, out Id128 id) && _router.IsKnown(id))
             {
                 Interlocked.Increment(ref _duplicatesDropped);
                 return true;
             }
-            FloodMessage message = MessageFrame.TryDecode(buffer, body, length, out string error);
+            var type = (FrameType)buffer[body];
+            FloodMessage message = type == FrameType.Direct
+                ? DirectFrame.TryDecode(buffer, body, length, out string error)
+                : MessageFrame.TryDecode(buffer, body, length, out error);
             if (message == null || !IsPlausibleTime(message.TimestampMs))
             {
                 CountInvalidFrame();
-                link.Close(CloseReason.ProtocolError, error ?? "MESSAGE timestamp out of range");
+                link.Close(CloseReason.ProtocolError, error ?? "timestamp out of range");
                 return false;
             }
-            Route(message, link);
-            return true;
+            if (!IsFresh(message.TimestampMs))
+            {
+                Interlocked.Increment(ref _replaysRefused); // a replay or a wrong clock: dropped, the link may be honest
+                return true;
+            }
+            if (type != FrameType.Direct)
+            {
+                Interlocked.Increment(ref _signaturesVerified);
+                if (!MessageFrame.VerifySignature(message, Verifier))
+                {
+                    Interlocked.Increment(ref _invalidSignatures);
+                    link.Close(CloseReason.ProtocolError, "a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + message.OriginId.ToString().Substring(0, 8));
+                    return false;
+                }
+            }
+
+            bool forUs = type == FrameType.Direct && message.RecipientId == NodeId;
+            RouteResult result = _router.Route(message, link, Volatile.Read(ref _links), relay: !forUs, out int relayed, out int dropped);
+            if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
+            if (result != RouteResult.Deliver)
+            {
+                Interlocked.Increment(ref _duplicatesDropped);
+                return true;
+            }
+            if (relayed > 0) Interlocked.Increment(ref _messagesRelayed);
+
+            switch (type)
+            {
+                case FrameType.Message:
+                    Deliver(message, link, verified: !message.IsTextOrigin);
+                    return true;
+                case FrameType.Announce:
+                    OnAnnounce(message);
+                    return true;
+                default:
+                    return !forUs || OpenDirect(message, link);
+            }
         }
 
         /// <summary>
-        /// A line from a plain text peer: it enters the network as a new message fronted by this node (protocol.md §5).
+        /// A line from a plain text peer: it enters the network as a new message, signed by this node as the gateway
+        /// and marked TextOrigin, since nothing proves who typed it (protocol.md §5).
         /// False when the link was closed: a NUL byte means binary data (a PeerChat dialler too slow for detection).
         /// </summary>
         internal bool OnTextLine(PeerConnection link, byte[] buffer, int start, int length)
@@ -109,37 +195,48 @@ namespace PSPeerChat
                 CountInvalidFrame(); // too long for a MESSAGE: dropped, the link stays
                 return true;
             }
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            FloodMessage message = MessageFrame.Create(Id128.NewRandom(), NodeId, link.Peer.Address, now, Options.HopLimit, MessageFlags.TextOrigin, text);
-            _router.Originate(message, link, Volatile.Read(ref _links), 0, out int sent, out int dropped);
-            if (sent > 0) Interlocked.Increment(ref _messagesRelayed);
-            if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
-            Deliver(message, link);
+            FloodMessage message = MessageFrame.CreateMessage(Identity, Id128.NewRandom(), link.Peer.Address, UnixNowMs(), Options.HopLimit, MessageFlags.TextOrigin, text);
+            if (Originate(message, link, 0) > 0) Interlocked.Increment(ref _messagesRelayed);
+            Deliver(message, link, verified: false);
             return true;
         }
 
-        private void Route(FloodMessage message, PeerConnection from)
+        private int Originate(FloodMessage message, PeerConnection except, int waitMilliseconds)
         {
-            RouteResult result = _router.Route(message, from, Volatile.Read(ref _links), out int relayed, out int dropped);
+            _router.Originate(message, except, Volatile.Read(ref _links), waitMilliseconds, out int sent, out int dropped);
             if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
-            if (result != RouteResult.Deliver)
-            {
-                Interlocked.Increment(ref _duplicatesDropped);
-                return;
-            }
-            if (relayed > 0) Interlocked.Increment(ref _messagesRelayed);
-            Deliver(message, from);
+            return sent;
         }
 
-        private void Deliver(FloodMessage message, PeerConnection from)
+        private bool OpenDirect(FloodMessage message, PeerConnection link)
         {
-            PeerMessage delivered = ToPeerMessage(message, from, message.Hops);
+            Interlocked.Increment(ref _signaturesVerified);
+            if (!DirectFrame.TryOpen(message, Identity, Verifier, out _, out string error))
+            {
+                Interlocked.Increment(ref _invalidSignatures);
+                link.Close(CloseReason.ProtocolError, error);
+                return false;
+            }
+            PeerMessage delivered = ToPeerMessage(message, link, message.Hops, verified: true);
+            delivered.IsDirect = true;
+            delivered.To = Id;
+            DeliverToInbox(delivered);
+            return true;
+        }
+
+        private void Deliver(FloodMessage message, PeerConnection from, bool verified)
+        {
+            DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+        }
+
+        private void DeliverToInbox(PeerMessage delivered)
+        {
             Interlocked.Increment(ref _messagesDelivered); // before the inbox: whoever took the message sees the count
             _inbox.Add(delivered);
             RaiseMessageReceived(delivered);
         }
 
-        private PeerMessage ToPeerMessage(FloodMessage message, PeerConnection from, int hops)
+        private PeerMessage ToPeerMessage(FloodMessage message, PeerConnection from, int hops, bool verified)
         {
             return new PeerMessage
             {
@@ -153,8 +250,34 @@ namespace PSPeerChat
                 Via = from?.Peer.Id ?? string.Empty,
                 Protocol = message.IsTextOrigin ? PeerProtocol.Text : PeerProtocol.PeerChat,
                 ReceivedBy = Name,
+                Verified = verified,
+                Gateway = message.IsTextOrigin ? message.OriginId.ToString() : string.Empty,
             };
         }
+
+        private PeerDirectoryEntry ResolveRecipient(string recipient)
+        {
+            List<PeerDirectoryEntry> matches = _directory.Find(recipient, Name);
+            if (matches.Count == 1) return matches[0];
+            if (matches.Count == 0)
+            {
+                throw new ArgumentException("No node '" + recipient + "' in the directory of " + Name + ". Get-PeerDirectory lists the nodes it has heard of; give a name, an id or an id prefix.", nameof(recipient));
+            }
+            throw new ArgumentException("'" + recipient + "' is ambiguous: " + string.Join(", ", matches.Select(m => m.Name + " (" + m.ShortId + ")")) + ". Give the id (or a longer prefix) instead of the name.", nameof(recipient));
+        }
+
+        /// <summary>
+        /// Inside the acceptance window (protocol.md §8.3): not older than the window — nor than the seen cache's
+        /// memory, so a replay the cache forgot is still refused — and not further in the future than the clock skew allowed.
+        /// </summary>
+        private bool IsFresh(long timestampMs)
+        {
+            long age = UnixNowMs() - timestampMs;
+            long window = Math.Min((long)Options.AcceptanceWindow.TotalMilliseconds, _seen.HorizonMs - (long)Options.MaxClockSkew.TotalMilliseconds);
+            return age <= window && -age <= (long)Options.MaxClockSkew.TotalMilliseconds;
+        }
+
+        private static long UnixNowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         // DateTimeOffset's range; anything outside is a malformed frame, not a crash.
         private static bool IsPlausibleTime(long unixMs) => unixMs >= -62135596800000L && unixMs <= 253402300799999L;

@@ -26,6 +26,9 @@ namespace PSPeerChat
         private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
 
         private readonly CancellationTokenSource _lifetime = new CancellationTokenSource();
+
+        // Released when a link drops, so repair starts at once instead of at the next tick.
+        private readonly SemaphoreSlim _kick = new SemaphoreSlim(0, 1);
         private AddressBook _book;
         private Task _maintenance = Task.CompletedTask;
         private int _dialsInFlight;
@@ -85,7 +88,7 @@ namespace PSPeerChat
                 while (!stop.IsCancellationRequested)
                 {
                     Maintain();
-                    await Task.Delay(MaintenanceTick, stop).ConfigureAwait(false);
+                    await _kick.WaitAsync(MaintenanceTick, stop).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -111,10 +114,12 @@ namespace PSPeerChat
                 link.PingIfDue(now, pingMs);
             }
 
+            AnnounceIfDue(now);
             if (Options.TargetPeers <= 0 || State != PeerNodeState.Running) return;
             int linked = ProtocolLinkCount; // text peers hold slots but do not relay: they do not count towards the target
             int missing = Options.TargetPeers - linked - Volatile.Read(ref _dialsInFlight);
-            int room = Math.Min(missing, MaxDialsInFlight - Volatile.Read(ref _dialsInFlight));
+            // Dial a little more than missing: some addresses are dead, and a link too many costs less than a slow repair.
+            int room = Math.Min(missing > 0 ? missing + 1 : 0, MaxDialsInFlight - Volatile.Read(ref _dialsInFlight));
             List<string> candidates = room > 0 ? _book.PickCandidates(room, IsLinked, IsLinkedAddress, NodeId) : new List<string>();
             foreach (string address in candidates) DialInBackground(address, fromBook: true);
 
@@ -174,6 +179,33 @@ namespace PSPeerChat
                     _book.DialFailed(address, (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost);
                 }
             }, TaskScheduler.Default);
+        }
+
+        /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>
+        private const long UserCloseHoldMs = 5 * 60 * 1000;
+
+        /// <summary>A registered link closed: hold its node back if a user asked for it, and repair at once if short of links.</summary>
+        private void OnLinkLost(PeerConnection link)
+        {
+            if (link.Peer.CloseReason == CloseReason.UserRequest && !link.IsText)
+            {
+                _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : PeerConnection.FormatEndPoint(link.ListenEndPoint), UserCloseHoldMs);
+            }
+            KickMaintenance();
+        }
+
+        /// <summary>A link dropped: run the maintenance now if the node is short of links.</summary>
+        private void KickMaintenance()
+        {
+            if (Options.TargetPeers <= 0 || State != PeerNodeState.Running) return;
+            try
+            {
+                if (_kick.CurrentCount == 0) _kick.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already kicked
+            }
         }
 
         /// <summary>A new PeerChat link: remember where its node listens, and ask it for more when we are short.</summary>

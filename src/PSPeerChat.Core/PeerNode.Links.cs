@@ -113,7 +113,10 @@ namespace PSPeerChat
             return null;
         }
 
-        internal byte[] CreateHello(ulong linkToken) => HelloFrame.Encode(NodeId, linkToken, (ushort)Port, Name);
+        internal byte[] CreateHello(ulong linkToken, byte[] nonce) => HelloFrame.Encode(Identity, linkToken, (ushort)Port, Name, nonce);
+
+        /// <summary>False when the node holds MaxPeers links: a joiner is refused politely (protocol.md §4.2).</summary>
+        internal bool HasRoomForLink => Volatile.Read(ref _links).Length < Options.MaxPeers;
 
         internal void AdoptInbound(Socket socket)
         {
@@ -189,8 +192,6 @@ namespace PSPeerChat
 
                 if (refusal == CloseReason.None)
                 {
-                    // Before the link is visible to the flood path: the acceptor's HELLO must be its first frame.
-                    if (link.Peer.Direction == PeerDirection.Inbound && !link.IsText) link.EnqueueHelloReply();
                     link.Peer.ConnectedAt = DateTimeOffset.Now;
                     link.Peer.MarkConnected();
                     RebuildLinks();
@@ -220,7 +221,11 @@ namespace PSPeerChat
                 }
                 if (wasRegistered) RebuildLinks();
             }
-            if (wasRegistered) RaisePeerDisconnected(link.Peer);
+            if (wasRegistered)
+            {
+                OnLinkLost(link);
+                RaisePeerDisconnected(link.Peer);
+            }
         }
 
         /// <summary>

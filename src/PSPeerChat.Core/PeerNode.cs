@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 using PSPeerChat.Inbox;
 using PSPeerChat.Protocol;
 using PSPeerChat.Transport;
@@ -31,18 +32,20 @@ namespace PSPeerChat
         private Task _acceptLoop = Task.CompletedTask;
         private int _state = (int)PeerNodeState.Running;
 
-        private PeerNode(PeerNodeOptions options, Socket listener, string endpoint)
+        private PeerNode(PeerNodeOptions options, NodeIdentity identity, Socket listener, string endpoint)
         {
+            Identity = identity;
             Options = options;
             _listener = listener;
             Endpoint = endpoint;
             Port = ((IPEndPoint)listener.LocalEndPoint).Port;
-            NodeId = Id128.NewRandom();
+            NodeId = identity.NodeId;
             Name = string.IsNullOrEmpty(options.Name) ? DefaultName(Port) : options.Name;
             StartedAt = DateTimeOffset.Now;
             _seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime);
             _router = new FloodRouter(_seen, NodeId);
             _inbox = new MessageInbox(options.InboxCapacity);
+            _directory = new PeerDirectory(options.DirectoryCapacity);
         }
 
         /// <summary>The node id: 32 hex digits, unique per node.</summary>
@@ -65,6 +68,10 @@ namespace PSPeerChat
 
         internal Id128 NodeId { get; }
 
+        internal NodeIdentity Identity { get; }
+
+        internal SignatureVerifier Verifier { get; } = new SignatureVerifier();
+
         internal PeerNodeOptions Options { get; }
 
         /// <summary>
@@ -77,8 +84,10 @@ namespace PSPeerChat
         {
             options = (options ?? new PeerNodeOptions()).Clone();
             Validate(options);
+            NodeIdentity identity = options.Identity
+                ?? (string.IsNullOrEmpty(options.IdentityPath) ? NodeIdentity.Create() : IdentityFile.LoadOrCreate(options.IdentityPath, out _));
             Socket listener = Bind(options, out string endpoint);
-            var node = new PeerNode(options, listener, endpoint);
+            var node = new PeerNode(options, identity, listener, endpoint);
             node._acceptLoop = node.AcceptLoopAsync();
             node.StartJoining();
             return node;
@@ -152,6 +161,8 @@ namespace PSPeerChat
             if (options.SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueBytes), "The send queue byte limit must be at least 1.");
             if (options.HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(options.HopLimit), "The hop limit must be at least 1.");
             if (options.MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxPeers), "MaxPeers must be at least 1.");
+            if (options.AcceptanceWindow <= TimeSpan.Zero || options.MaxClockSkew < TimeSpan.Zero || options.AcceptanceWindow + options.MaxClockSkew > options.SeenCacheLifetime)
+                throw new ArgumentOutOfRangeException(nameof(options.AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
             if (options.IdleTimeout <= options.KeepaliveInterval) throw new ArgumentOutOfRangeException(nameof(options.IdleTimeout), "IdleTimeout must be longer than KeepaliveInterval, or quiet healthy links are dropped.");
             if (options.AddressBookCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.AddressBookCapacity), "The address book needs room for at least one address.");
             if (options.TargetPeers < 0 || options.TargetPeers > options.MaxPeers) throw new ArgumentOutOfRangeException(nameof(options.TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + options.MaxPeers + ").");

@@ -72,6 +72,24 @@ namespace PSPeerChat
         /// <summary>Addresses remembered at most.</summary>
         public int AddressBookCapacity { get; set; } = 1000;
 
+        /// <summary>File holding the node's keys; loaded when it exists, created (owner-only) when not. Null: a new identity for this run.</summary>
+        public string IdentityPath { get; set; }
+
+        /// <summary>Signed frames older than this (by their origin's clock) are refused as replays (protocol.md §8.3).</summary>
+        public TimeSpan AcceptanceWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>How far in the future an origin's timestamp may be (clocks differ a little).</summary>
+        public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How often a node announces itself to the network even when nothing changed.</summary>
+        public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+        /// <summary>Nodes remembered in the directory at most.</summary>
+        public int DirectoryCapacity { get; set; } = 10000;
+
+        /// <summary>An identity to use instead of IdentityPath (tests, embedding).</summary>
+        internal Identity.NodeIdentity Identity { get; set; }
+
         internal PeerNodeOptions Clone() => (PeerNodeOptions)MemberwiseClone();
     }
 }

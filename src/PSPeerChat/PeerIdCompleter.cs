@@ -9,14 +9,19 @@ namespace PSPeerChat.Commands
     /// <summary>Completes -Id with the peers connected to the node named by -Node (or the default node).</summary>
     public sealed class PeerIdCompleter : IArgumentCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        /// <summary>The node named by the -Node typed so far, else the session's default node.</summary>
+        internal static PeerNode NodeFrom(IDictionary fakeBoundParameters)
         {
-            PeerNode node = null;
             object bound = fakeBoundParameters?["Node"];
             if (bound is PSObject pso) bound = pso.BaseObject;
-            if (bound is PeerNode n) node = n;
-            else if (bound is string name) node = NodeRegistry.Find(name);
-            node = node ?? NodeRegistry.Default;
+            if (bound is PeerNode n) return n;
+            if (bound is string name) return NodeRegistry.Find(name) ?? NodeRegistry.Default;
+            return NodeRegistry.Default;
+        }
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            PeerNode node = NodeFrom(fakeBoundParameters);
             if (node == null) return Enumerable.Empty<CompletionResult>();
 
             var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);

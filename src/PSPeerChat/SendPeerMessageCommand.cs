@@ -21,6 +21,12 @@ namespace PSPeerChat.Commands
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         public PeerNode Node { get; set; }
 
+        /// <summary>Send only to this node (name, id or id prefix from Get-PeerDirectory), end-to-end encrypted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RecipientCompleter))]
+        public string To { get; set; }
+
         /// <summary>Outputs each message as sent.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -35,8 +41,12 @@ namespace PSPeerChat.Commands
             }
             try
             {
-                PeerMessage sent = _node.Broadcast(Text);
+                PeerMessage sent = To == null ? _node.Broadcast(Text) : _node.SendDirect(To, Text);
                 if (PassThru) WriteObject(sent);
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "recipient")
+            {
+                WriteError(Error(new PSArgumentException(ex.Message, ex), "UnknownRecipient", ErrorCategory.ObjectNotFound, To));
             }
             catch (ArgumentException ex)
             {

@@ -49,6 +49,11 @@ namespace PSPeerChat.Commands
         [ValidateRange(1, 1024)]
         public int MaxPeers { get; set; } = 32;
 
+        /// <summary>Identity file to load (or create, owner-only, when missing): the node keeps its id across restarts.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IdentityPath { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -66,6 +71,7 @@ namespace PSPeerChat.Commands
                 Bootstrap = Bootstrap ?? new string[0],
                 TargetPeers = TargetPeers,
                 MaxPeers = MaxPeers,
+                IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
             };
 
             PeerNode node = null;
@@ -80,6 +86,14 @@ namespace PSPeerChat.Commands
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(Error(ex, "InvalidNodeOption", ErrorCategory.InvalidArgument, null));
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                ThrowTerminatingError(Error(ex, "IdentityInvalid", ErrorCategory.InvalidData, IdentityPath));
+            }
+            catch (System.Exception ex) when (ex is System.IO.IOException || ex is System.UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(Error(ex, "IdentityUnreadable", ErrorCategory.ReadError, IdentityPath));
             }
             catch (System.Net.Sockets.SocketException ex)
             {

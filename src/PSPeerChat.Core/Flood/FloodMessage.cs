@@ -4,21 +4,31 @@ using PSPeerChat.Protocol;
 namespace PSPeerChat.Flood
 {
     /// <summary>
-    /// One broadcast as the flood router handles it: the decoded fields plus the encoded frame,
-    /// so a relay copies bytes and changes only the hop count instead of encoding again.
+    /// One flooded frame (a signed broadcast, an announcement or an encrypted direct message) as the flood router
+    /// handles it: the decoded fields plus the encoded frame, so a relay copies bytes and changes only the hop count,
+    /// which sits outside the signature, in the frame's last byte.
     /// </summary>
     internal sealed class FloodMessage
     {
+        public FrameType Type;
         public Id128 Id;
+
+        /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT, whose sender only the recipient learns.</summary>
         public Id128 OriginId;
+
+        /// <summary>The addressee of a DIRECT frame.</summary>
+        public Id128 RecipientId;
+
         public string OriginName;
         public long TimestampMs;
         public byte Hops;
         public byte HopLimit;
         public MessageFlags Flags;
+
+        /// <summary>The text of a MESSAGE (or, once decrypted, of a DIRECT).</summary>
         public string Text;
 
-        /// <summary>The whole frame, length prefix included, carrying <see cref="Hops"/>.</summary>
+        /// <summary>The whole frame, length prefix included, carrying <see cref="Hops"/> in its last byte.</summary>
         public byte[] Frame;
 
         private byte[] _textLine;
@@ -30,13 +40,17 @@ namespace PSPeerChat.Flood
         {
             byte[] copy = new byte[Frame.Length];
             Buffer.BlockCopy(Frame, 0, copy, 0, Frame.Length);
-            copy[MessageFrame.HopsOffset] = (byte)(Hops + 1);
+            copy[copy.Length - 1] = (byte)(Hops + 1);
             return copy;
         }
 
-        /// <summary>The line a plain text peer receives: "name: text\n" (protocol.md §5). Built once, shared by every text link.</summary>
+        /// <summary>
+        /// The line a plain text peer receives: "name: text\n" (protocol.md §5), built once and shared by every
+        /// text link; null for frames text peers do not get (announcements, direct messages).
+        /// </summary>
         public byte[] GetTextLine()
         {
+            if (Type != FrameType.Message) return null;
             byte[] line = _textLine;
             if (line == null)
             {

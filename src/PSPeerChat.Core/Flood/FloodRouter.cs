@@ -24,16 +24,20 @@ namespace PSPeerChat.Flood
         /// <summary>Cheap pre-check before decoding: true when the id is already known.</summary>
         public bool IsKnown(Id128 id) => _seen.Contains(id);
 
+        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, out int relayed, out int dropped)
+            => Route(message, source, links, true, out relayed, out dropped);
+
         /// <summary>Handles a message received from <paramref name="source"/>.</summary>
         /// <param name="relayed">Links the message was queued to.</param>
         /// <param name="dropped">Links whose queue was full.</param>
-        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, out int relayed, out int dropped)
+        /// <param name="relay">False for a frame that ends here (a direct message to this node).</param>
+        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, bool relay, out int relayed, out int dropped)
         {
             relayed = 0;
             dropped = 0;
             if (!_seen.TryAdd(message.Id)) return RouteResult.Duplicate;
             if (message.OriginId == _self) return RouteResult.SelfEcho;
-            if (message.Hops < message.HopLimit)
+            if (relay && message.Hops < message.HopLimit)
             {
                 var frame = new OutboundFrame(message.CreateRelayFrame(), message);
                 SendToAll(frame, source, links, 0, out relayed, out dropped);

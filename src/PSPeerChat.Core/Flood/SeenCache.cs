@@ -43,6 +43,24 @@ namespace PSPeerChat.Flood
         /// <summary>Ids dropped to make room before their lifetime ended (a sign the capacity is too small for the traffic).</summary>
         public long EvictedEarly => System.Threading.Interlocked.Read(ref _evictedEarly);
 
+        /// <summary>
+        /// How far back the cache remembers, in milliseconds: the lifetime, or less once the count bound pushes ids out
+        /// early. The replay window never reaches further back than this (protocol.md §8.3).
+        /// </summary>
+        public long HorizonMs
+        {
+            get
+            {
+                long now = _clockMs();
+                lock (_gate)
+                {
+                    Expire(now);
+                    if (_ids.Count < Capacity || _order.Count == 0) return _lifetimeMs;
+                    return Math.Max(0, now - _order.Peek().SeenAtMs);
+                }
+            }
+        }
+
         /// <summary>Records the id; true when it was not seen within the bounds (the caller handles the message), false for a duplicate.</summary>
         public bool TryAdd(Id128 id)
         {

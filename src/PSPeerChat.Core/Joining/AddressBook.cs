@@ -78,8 +78,9 @@ namespace PSPeerChat.Joining
 
         /// <summary>
         /// Up to <paramref name="max"/> addresses to dial now: not self, not in backoff, not being dialled, not a node
-        /// we are linked to. Addresses not known to be next to one of our neighbours come first (they spread the
-        /// network wider), then those with fewer failures, ties broken at random.
+        /// we are linked to. Those with fewer failures come first (after nodes die, their addresses must not crowd out
+        /// live ones), then addresses not known to be next to one of our neighbours (they spread the network wider),
+        /// ties broken at random.
         /// </summary>
         public List<string> PickCandidates(int max, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress, Id128 self)
         {
@@ -89,8 +90,8 @@ namespace PSPeerChat.Joining
                 return _entries.Values
                     .Where(e => !e.IsSelf && !e.Dialling && e.NextAttemptMs <= now && e.NodeId != self
                                 && (e.NodeId.IsEmpty || !isLinked(e.NodeId)) && !isLinkedAddress(e.Address))
-                    .OrderBy(e => e.NeighbourOfNeighbour)
-                    .ThenBy(e => e.Failures)
+                    .OrderBy(e => e.Failures)
+                    .ThenBy(e => e.NeighbourOfNeighbour)
                     .ThenBy(_ => _random.Next())
                     .Take(max)
                     .Select(e =>
@@ -143,6 +144,25 @@ namespace PSPeerChat.Joining
                 long backoff = Math.Min((long)FirstBackoffMs << Math.Min(e.Failures - 1, 20), MaxBackoffMs);
                 backoff = backoff * (80 + _random.Next(41)) / 100; // ±20 % so nodes do not retry in lockstep
                 e.NextAttemptMs = now + backoff;
+            }
+        }
+
+        /// <summary>
+        /// Keeps the node (by id, or its address) from being dialled for <paramref name="holdMs"/>: a user, ours or
+        /// theirs, closed the link on purpose, and automatic dialling must not undo that a second later.
+        /// </summary>
+        public void Hold(Id128 nodeId, string address, long holdMs)
+        {
+            long until = _clockMs() + holdMs;
+            lock (_gate)
+            {
+                foreach (Entry e in _entries.Values)
+                {
+                    if ((!nodeId.IsEmpty && e.NodeId == nodeId) || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
+                    {
+                        e.NextAttemptMs = Math.Max(e.NextAttemptMs, until);
+                    }
+                }
             }
         }
 

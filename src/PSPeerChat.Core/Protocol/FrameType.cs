@@ -10,5 +10,8 @@ namespace PSPeerChat.Protocol
         Pong = 5,
         GetAddresses = 6,
         Addresses = 7,
+        Auth = 8,
+        Direct = 9,
+        Announce = 10,
     }
 }

@@ -1,24 +1,32 @@
 using System;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol
 {
     /// <summary>
-    /// HELLO, the first frame each side sends (protocol.md §3.1):
-    /// type(1) magic "PSPC"(4) version(1) flags(1) nodeId(16) linkToken(8) listenPort(2) nameLength(1) name(n).
-    /// The link token is chosen by the dialer and echoed by the acceptor; it orders duplicate links (protocol.md §3.1).
-    /// Trailing bytes are ignored so later versions can append fields.
+    /// HELLO, the first frame each side sends (protocol.md §3.1). Body:
+    /// type(1) magic "PSPC"(4) version(1) flags(1) nodeId(16) linkToken(8) listenPort(2) signingKey(32)
+    /// encryptionKey(32) nonce(32) nameLength(1) name(n). Magic and version never move, so any later version is
+    /// recognised and refused cleanly. The link token is chosen by the dialler and echoed by the acceptor; it orders
+    /// duplicate links. The nonce makes the AUTH signatures of this link fresh (§3.7).
     /// </summary>
     internal sealed class HelloFrame
     {
-        private const int FixedBody = 1 + 4 + 1 + 1 + Id128.Size + 8 + 2 + 1;
+        private const int FixedBody = 1 + 4 + 1 + 1 + Id128.Size + 8 + 2 + 3 * NodeIdentity.KeySize + 1;
+        public const int NonceSize = 32;
 
         public byte Version;
         public Id128 NodeId;
         public ulong LinkToken;
         public ushort ListenPort;
+        public byte[] SigningKey;
+        public byte[] EncryptionKey;
         public string Name;
 
-        public static byte[] Encode(Id128 nodeId, ulong linkToken, ushort listenPort, string name)
+        /// <summary>The body as received: half of the AUTH transcript.</summary>
+        public byte[] Body;
+
+        public static byte[] Encode(NodeIdentity identity, ulong linkToken, ushort listenPort, string name, byte[] nonce)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(name ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("Name is too long.", nameof(name));
@@ -31,18 +39,35 @@ namespace PSPeerChat.Protocol
             o += 4;
             frame[o++] = ProtocolLimits.Version;
             frame[o++] = 0;
-            nodeId.Write(frame, o);
+            identity.NodeId.Write(frame, o);
             o += Id128.Size;
             BigEndian.WriteUInt64(frame, o, linkToken);
             o += 8;
             BigEndian.WriteUInt16(frame, o, listenPort);
             o += 2;
+            Buffer.BlockCopy(identity.SigningPublicKey, 0, frame, o, NodeIdentity.KeySize);
+            o += NodeIdentity.KeySize;
+            Buffer.BlockCopy(identity.EncryptionPublicKey, 0, frame, o, NodeIdentity.KeySize);
+            o += NodeIdentity.KeySize;
+            Buffer.BlockCopy(nonce, 0, frame, o, NonceSize);
+            o += NonceSize;
             frame[o++] = (byte)nameBytes.Length;
             Buffer.BlockCopy(nameBytes, 0, frame, o, nameBytes.Length);
             return frame;
         }
 
-        /// <summary>Decodes a HELLO body (starting at its type byte). Returns null with a reason when it is malformed.</summary>
+        /// <summary>The body of an encoded HELLO frame (without its length prefix): our half of the transcript.</summary>
+        public static byte[] BodyOf(byte[] frame)
+        {
+            byte[] body = new byte[frame.Length - ProtocolLimits.LengthPrefix];
+            Buffer.BlockCopy(frame, ProtocolLimits.LengthPrefix, body, 0, body.Length);
+            return body;
+        }
+
+        /// <summary>
+        /// Decodes a HELLO body (starting at its type byte). Returns null with a reason when it is malformed; a HELLO
+        /// of another version comes back with only <see cref="Version"/> set, for the caller to refuse.
+        /// </summary>
         public static HelloFrame TryDecode(byte[] buffer, int bodyOffset, int bodyLength, out string error)
         {
             error = null;
@@ -62,19 +87,23 @@ namespace PSPeerChat.Protocol
             }
             o += 4;
             var hello = new HelloFrame { Version = buffer[o] };
-            if (hello.Version == ProtocolLimits.Version && bodyLength < FixedBody)
+            if (hello.Version != ProtocolLimits.Version) return hello; // the caller refuses the version
+            if (bodyLength < FixedBody)
             {
                 error = "HELLO shorter than its fields";
                 return null;
             }
-            if (hello.Version != ProtocolLimits.Version) return hello; // magic and version never move: the caller refuses the version
-            o += 2; // version, flags (none defined in version 1)
+            o += 2; // version, flags (none defined)
             hello.NodeId = Id128.Read(buffer, o);
             o += Id128.Size;
             hello.LinkToken = BigEndian.ReadUInt64(buffer, o);
             o += 8;
             hello.ListenPort = BigEndian.ReadUInt16(buffer, o);
             o += 2;
+            hello.SigningKey = Slice(buffer, o, NodeIdentity.KeySize);
+            o += NodeIdentity.KeySize;
+            hello.EncryptionKey = Slice(buffer, o, NodeIdentity.KeySize);
+            o += NodeIdentity.KeySize + NonceSize;
             int nameLength = buffer[o++];
             if (nameLength > ProtocolLimits.MaxNameBytes || o + nameLength > bodyOffset + bodyLength)
             {
@@ -90,7 +119,15 @@ namespace PSPeerChat.Protocol
                 error = "the name in HELLO is not UTF-8";
                 return null;
             }
+            hello.Body = Slice(buffer, bodyOffset, bodyLength);
             return hello;
+        }
+
+        private static byte[] Slice(byte[] buffer, int offset, int length)
+        {
+            byte[] copy = new byte[length];
+            Buffer.BlockCopy(buffer, offset, copy, 0, length);
+            return copy;
         }
     }
 }

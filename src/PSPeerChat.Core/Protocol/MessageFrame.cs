@@ -1,63 +1,82 @@
 using System;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol
 {
     /// <summary>
-    /// MESSAGE (protocol.md §3.2). Body layout:
-    /// type(1) flags(1) hops(1) hopLimit(1) messageId(16) originId(16) timestampMs(8, signed) nameLength(1) name(n) text(rest).
-    /// Hops sits at a fixed offset so a relay patches one byte of the received frame.
+    /// MESSAGE and ANNOUNCE, the signed flooded frames (protocol.md §3.2, §3.8). Body layout:
+    /// type(1) flags(1) hopLimit(1) id(16) originId(16) timestampMs(8, signed) originKey(32) nameLength(1) name(n)
+    /// payload(rest) signature(64) hops(1). The signature covers every byte before it: all but the hop count, which
+    /// relays change, and which therefore sits last. MESSAGE's payload is UTF-8 text; ANNOUNCE's is the X25519 key.
     /// </summary>
     internal static class MessageFrame
     {
-        /// <summary>Offset of the hop count in the whole frame (length prefix included).</summary>
-        public const int HopsOffset = ProtocolLimits.LengthPrefix + 2;
+        public const int IdOffset = 3;        // within the body, the same for DIRECT
+        private const int OriginOffset = IdOffset + Id128.Size;
+        private const int TimeOffset = OriginOffset + Id128.Size;
+        private const int KeyOffset = TimeOffset + 8;
+        private const int NameLengthOffset = KeyOffset + NodeIdentity.KeySize;
+        private const int Trailer = NodeIdentity.SignatureSize + 1;
+        public const int MinBody = NameLengthOffset + 1 + Trailer;
 
-        private const int IdOffset = 4;       // within the body
-        private const int FixedBody = 4 + Id128.Size + Id128.Size + 8 + 1;
+        public static FloodMessage CreateMessage(NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text)
+        {
+            byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
+            if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
+            FloodMessage message = Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes);
+            message.Text = text ?? string.Empty;
+            return message;
+        }
 
-        public static FloodMessage Create(Id128 id, Id128 origin, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text)
+        public static FloodMessage CreateAnnounce(NodeIdentity signer, Id128 id, string name, long timestampMs, byte hopLimit)
+        {
+            return Create(FrameType.Announce, signer, id, name, timestampMs, hopLimit, MessageFlags.None, signer.EncryptionPublicKey);
+        }
+
+        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(originName ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("The name is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(originName));
-            byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
-            if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
             if (hopLimit == 0) throw new ArgumentOutOfRangeException(nameof(hopLimit), "The hop limit must be at least 1.");
 
-            int body = FixedBody + nameBytes.Length + textBytes.Length;
+            int body = MinBody + nameBytes.Length + payload.Length;
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
-            frame[o] = (byte)FrameType.Message;
+            frame[o] = (byte)type;
             frame[o + 1] = (byte)flags;
-            frame[o + 2] = 1; // the origin's copy travels its first link
-            frame[o + 3] = hopLimit;
+            frame[o + 2] = hopLimit;
             id.Write(frame, o + IdOffset);
-            origin.Write(frame, o + IdOffset + Id128.Size);
-            BigEndian.WriteUInt64(frame, o + IdOffset + 2 * Id128.Size, (ulong)timestampMs);
-            int n = o + FixedBody - 1;
-            frame[n] = (byte)nameBytes.Length;
-            Buffer.BlockCopy(nameBytes, 0, frame, n + 1, nameBytes.Length);
-            Buffer.BlockCopy(textBytes, 0, frame, n + 1 + nameBytes.Length, textBytes.Length);
+            signer.NodeId.Write(frame, o + OriginOffset);
+            BigEndian.WriteUInt64(frame, o + TimeOffset, (ulong)timestampMs);
+            Buffer.BlockCopy(signer.SigningPublicKey, 0, frame, o + KeyOffset, NodeIdentity.KeySize);
+            frame[o + NameLengthOffset] = (byte)nameBytes.Length;
+            int n = o + NameLengthOffset + 1;
+            Buffer.BlockCopy(nameBytes, 0, frame, n, nameBytes.Length);
+            Buffer.BlockCopy(payload, 0, frame, n + nameBytes.Length, payload.Length);
+            int signed = body - Trailer;
+            signer.Sign(frame, o, signed, frame, o + signed);
+            frame[frame.Length - 1] = 1; // the origin's copy travels its first link
 
             return new FloodMessage
             {
+                Type = type,
                 Id = id,
-                OriginId = origin,
+                OriginId = signer.NodeId,
                 OriginName = originName ?? string.Empty,
                 TimestampMs = timestampMs,
                 Hops = 1,
                 HopLimit = hopLimit,
                 Flags = flags,
-                Text = text ?? string.Empty,
                 Frame = frame,
             };
         }
 
-        /// <summary>Reads only the message id, so duplicates are dropped before anything is decoded or copied.</summary>
+        /// <summary>Reads only the id (the same offset in MESSAGE, ANNOUNCE and DIRECT), so duplicates are dropped before anything else.</summary>
         public static bool TryPeekId(byte[] buffer, int bodyOffset, int bodyLength, out Id128 id)
         {
-            if (bodyLength < FixedBody)
+            if (bodyLength < IdOffset + Id128.Size)
             {
                 id = default;
                 return false;
@@ -66,64 +85,96 @@ namespace PSPeerChat.Protocol
             return true;
         }
 
-        /// <summary>Decodes and validates a MESSAGE body; copies the frame so it outlives the receive buffer. Null with a reason when malformed.</summary>
+        /// <summary>
+        /// Decodes and validates the structure of a MESSAGE or ANNOUNCE body (not its signature: see
+        /// <see cref="VerifySignature"/>); copies the frame so it outlives the receive buffer. Null with a reason when malformed.
+        /// </summary>
         public static FloodMessage TryDecode(byte[] buffer, int bodyOffset, int bodyLength, out string error)
         {
             error = null;
-            if (bodyLength < FixedBody)
+            if (bodyLength < MinBody)
             {
-                error = "MESSAGE frame shorter than its header";
+                error = "frame shorter than its header";
                 return null;
             }
-            int o = bodyOffset;
-            byte hops = buffer[o + 2];
-            byte hopLimit = buffer[o + 3];
+            byte[] frame = new byte[ProtocolLimits.LengthPrefix + bodyLength];
+            Buffer.BlockCopy(buffer, bodyOffset - ProtocolLimits.LengthPrefix, frame, 0, frame.Length);
+            int o = ProtocolLimits.LengthPrefix;
+            var type = (FrameType)frame[o];
+            byte hopLimit = frame[o + 2];
+            byte hops = frame[frame.Length - 1];
             if (hops == 0 || hops > hopLimit)
             {
-                error = "MESSAGE hop count " + hops + " outside 1.." + hopLimit;
+                error = "hop count " + hops + " outside 1.." + hopLimit;
                 return null;
             }
-            int nameLength = buffer[o + FixedBody - 1];
-            int nameOffset = o + FixedBody;
-            int end = bodyOffset + bodyLength;
-            if (nameLength > ProtocolLimits.MaxNameBytes || nameOffset + nameLength > end)
+            int nameLength = frame[o + NameLengthOffset];
+            int nameOffset = o + NameLengthOffset + 1;
+            int payloadEnd = frame.Length - Trailer;
+            if (nameLength > ProtocolLimits.MaxNameBytes || nameOffset + nameLength > payloadEnd)
             {
-                error = "MESSAGE name length out of range";
+                error = "name length out of range";
                 return null;
             }
-            int textLength = end - nameOffset - nameLength;
-            if (textLength > ProtocolLimits.MaxTextBytes)
+            int payloadLength = payloadEnd - nameOffset - nameLength;
+            if (type == FrameType.Announce && payloadLength != NodeIdentity.KeySize)
             {
-                error = "MESSAGE text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
+                error = "ANNOUNCE without a 32-byte key";
+                return null;
+            }
+            if (payloadLength > ProtocolLimits.MaxTextBytes)
+            {
+                error = "text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
                 return null;
             }
 
-            string name, text;
+            var message = new FloodMessage
+            {
+                Type = type,
+                Flags = (MessageFlags)frame[o + 1],
+                HopLimit = hopLimit,
+                Hops = hops,
+                Id = Id128.Read(frame, o + IdOffset),
+                OriginId = Id128.Read(frame, o + OriginOffset),
+                TimestampMs = (long)BigEndian.ReadUInt64(frame, o + TimeOffset),
+                Frame = frame,
+            };
             try
             {
-                name = Utf8.CleanName(Utf8.Strict.GetString(buffer, nameOffset, nameLength));
-                text = Utf8.Strict.GetString(buffer, nameOffset + nameLength, textLength);
+                message.OriginName = Utf8.CleanName(Utf8.Strict.GetString(frame, nameOffset, nameLength));
+                if (type == FrameType.Message) message.Text = Utf8.Strict.GetString(frame, nameOffset + nameLength, payloadLength);
             }
             catch (ArgumentException)
             {
-                error = "MESSAGE name or text is not UTF-8";
+                error = "name or text is not UTF-8";
                 return null;
             }
+            return message;
+        }
 
-            byte[] frame = new byte[ProtocolLimits.LengthPrefix + bodyLength];
-            Buffer.BlockCopy(buffer, bodyOffset - ProtocolLimits.LengthPrefix, frame, 0, frame.Length);
-            return new FloodMessage
-            {
-                Flags = (MessageFlags)buffer[o + 1],
-                Hops = hops,
-                HopLimit = hopLimit,
-                Id = Id128.Read(buffer, o + IdOffset),
-                OriginId = Id128.Read(buffer, o + IdOffset + Id128.Size),
-                TimestampMs = (long)BigEndian.ReadUInt64(buffer, o + IdOffset + 2 * Id128.Size),
-                OriginName = name,
-                Text = text,
-                Frame = frame,
-            };
+        /// <summary>True when the origin's key hashes to the origin id and signed every byte before the signature.</summary>
+        public static bool VerifySignature(FloodMessage message, SignatureVerifier verifier)
+        {
+            byte[] f = message.Frame;
+            int o = ProtocolLimits.LengthPrefix;
+            int signed = f.Length - o - Trailer;
+            return verifier.Verify(message.OriginId, f, o + KeyOffset, f, o, signed, f, o + signed);
+        }
+
+        /// <summary>The X25519 key an ANNOUNCE carries.</summary>
+        public static byte[] AnnouncedKey(FloodMessage message)
+        {
+            byte[] key = new byte[NodeIdentity.KeySize];
+            Buffer.BlockCopy(message.Frame, message.Frame.Length - Trailer - NodeIdentity.KeySize, key, 0, key.Length);
+            return key;
+        }
+
+        /// <summary>The Ed25519 key of the signer.</summary>
+        public static byte[] OriginKey(FloodMessage message)
+        {
+            byte[] key = new byte[NodeIdentity.KeySize];
+            Buffer.BlockCopy(message.Frame, ProtocolLimits.LengthPrefix + KeyOffset, key, 0, key.Length);
+            return key;
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Transport
@@ -33,6 +34,8 @@ namespace PSPeerChat.Transport
         private long _lastReceivedMs;
         private long _pingNonce;
         private long _pingSentMs;
+        private HelloFrame _remoteHello;
+        private byte[] _localHelloBody;
 
         public PeerConnection(PeerNode node, Socket socket, PeerDirection direction, PeerProtocol protocol, int queueCapacity)
         {
@@ -60,12 +63,6 @@ namespace PSPeerChat.Transport
 
         /// <summary>1 while a GETADDR of ours is unanswered (or a dial may be refused as Full): only then is an ADDR learned.</summary>
         public int AwaitingAddresses;
-
-        /// <summary>The acceptor's HELLO; the node queues it while it registers the link, so it is the first frame the dialler gets.</summary>
-        public void EnqueueHelloReply()
-        {
-            _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
-        }
 
         /// <summary>Sends a PING unless one is outstanding for less than <paramref name="intervalMs"/>.</summary>
         public void PingIfDue(long now, long intervalMs)
@@ -133,7 +130,9 @@ namespace PSPeerChat.Transport
         {
             if (Peer.Direction == PeerDirection.Outbound && !IsText)
             {
-                _queue.TryEnqueue(new OutboundFrame(_node.CreateHello(LinkToken), null), 0);
+                byte[] hello = _node.CreateHello(LinkToken, NewNonce());
+                _localHelloBody = HelloFrame.BodyOf(hello);
+                _queue.TryEnqueue(new OutboundFrame(hello, null), 0);
             }
             _writer = WriteLoopAsync();
             _reader = ReadLoopAsync();
@@ -320,21 +319,18 @@ namespace PSPeerChat.Transport
             {
                 if (type == FrameType.Close) return HandleClose(body, length);
                 if (type == FrameType.Addresses && Peer.Direction == PeerDirection.Outbound) return HandleAddresses(body, length); // a full node's alternatives
+                if (_remoteHello != null) return type == FrameType.Auth ? CompleteAuth(body, length) : Fail("expected AUTH after HELLO");
                 HelloFrame hello = HelloFrame.TryDecode(_readBuffer, body, length, out string error);
-                if (hello == null)
-                {
-                    _node.CountInvalidFrame();
-                    Close(CloseReason.ProtocolError, error);
-                    return false;
-                }
-                return CompleteHandshake(hello);
+                return hello == null ? Fail(error) : AcceptHello(hello);
             }
 
             switch (type)
             {
                 case FrameType.Message:
+                case FrameType.Announce:
+                case FrameType.Direct:
                     Peer.CountMessageReceived();
-                    return _node.OnMessageFrame(this, _readBuffer, body, length);
+                    return _node.OnFloodFrame(this, _readBuffer, body, length);
                 case FrameType.Close:
                     return HandleClose(body, length);
                 case FrameType.Ping:
@@ -352,12 +348,18 @@ namespace PSPeerChat.Transport
                 case FrameType.Addresses:
                     return HandleAddresses(body, length);
                 case FrameType.Hello:
-                    _node.CountInvalidFrame();
-                    Close(CloseReason.ProtocolError, "a second HELLO");
-                    return false;
+                case FrameType.Auth:
+                    return Fail("a second " + type.ToString().ToUpperInvariant());
                 default:
                     return true; // protocol.md §3: unknown frame types are skipped
             }
+        }
+
+        private bool Fail(string why)
+        {
+            _node.CountInvalidFrame();
+            Close(CloseReason.ProtocolError, why);
+            return false;
         }
 
         private bool HandleAddresses(int body, int length)
@@ -385,13 +387,18 @@ namespace PSPeerChat.Transport
             return false;
         }
 
-        private bool CompleteHandshake(HelloFrame hello)
+        /// <summary>
+        /// The remote HELLO (protocol.md §3.1): check version, id against key, self and token. The acceptor answers
+        /// with its HELLO and AUTH at once (or refuses when full); the dialler answers with its AUTH.
+        /// </summary>
+        private bool AcceptHello(HelloFrame hello)
         {
             if (hello.Version != ProtocolLimits.Version)
             {
                 Close(CloseReason.VersionMismatch, "version " + hello.Version + " offered; this node speaks " + ProtocolLimits.Version);
                 return false;
             }
+            if (NodeIdentity.IdFromKey(hello.SigningKey, 0) != hello.NodeId) return Fail("the node id in HELLO is not the hash of its key");
             RemoteId = hello.NodeId;
             Peer.Id = hello.NodeId.ToString();
             Peer.Name = hello.Name;
@@ -408,30 +415,58 @@ namespace PSPeerChat.Transport
                 Close(CloseReason.Self, "this is " + _node.Name + " itself");
                 return false;
             }
+            _remoteHello = hello;
             if (Peer.Direction == PeerDirection.Inbound)
             {
                 LinkToken = hello.LinkToken;
+                if (!_node.HasRoomForLink)
+                {
+                    _queue.TryEnqueue(new OutboundFrame(_node.CreateAddressReply(this), null), 0); // polite: other nodes to try
+                    Close(CloseReason.Full, _node.Name + " has " + _node.PeerCount + " links, its maximum");
+                    return false;
+                }
+                byte[] helloFrame = _node.CreateHello(LinkToken, NewNonce());
+                _localHelloBody = HelloFrame.BodyOf(helloFrame);
+                _queue.TryEnqueue(new OutboundFrame(helloFrame, null), 0);
+                _queue.TryEnqueue(new OutboundFrame(AuthFrame.Encode(_node.Identity, AuthFrame.AcceptorRole, hello.Body, _localHelloBody), null), 0);
             }
-            else if (hello.LinkToken != LinkToken)
+            else
             {
-                _node.CountInvalidFrame();
-                Close(CloseReason.ProtocolError, "HELLO did not echo the link token");
-                return false;
+                if (hello.LinkToken != LinkToken) return Fail("HELLO did not echo the link token");
+                _queue.TryEnqueue(new OutboundFrame(AuthFrame.Encode(_node.Identity, AuthFrame.DiallerRole, _localHelloBody, hello.Body), null), 0);
+            }
+            return true;
+        }
+
+        /// <summary>The remote AUTH: it proves the remote holds the key of the id it claimed; only then is the link registered.</summary>
+        private bool CompleteAuth(int body, int length)
+        {
+            bool inbound = Peer.Direction == PeerDirection.Inbound;
+            byte role = inbound ? AuthFrame.DiallerRole : AuthFrame.AcceptorRole;
+            byte[] diallerHello = inbound ? _remoteHello.Body : _localHelloBody;
+            byte[] acceptorHello = inbound ? _localHelloBody : _remoteHello.Body;
+            if (!AuthFrame.Verify(_node.Verifier, RemoteId, _remoteHello.SigningKey, role, diallerHello, acceptorHello, _readBuffer, body, length))
+            {
+                _node.CountInvalidSignature();
+                return Fail("AUTH signature does not prove the key of " + RemoteId);
             }
 
-            // The acceptor registers before it answers, so a refused dialler never sees a HELLO (protocol.md §3.1).
             if (!_node.TryRegister(this, out PeerConnection kept, out CloseReason refusal, out string why))
             {
                 if (kept != null) _handshake.TrySetResult(kept.Peer); // the caller of Connect gets the link that stays
-                if (refusal == CloseReason.Full && Peer.Direction == PeerDirection.Inbound)
-                {
-                    _queue.TryEnqueue(new OutboundFrame(_node.CreateAddressReply(this), null), 0); // polite: other nodes to try
-                }
                 Close(refusal, why);
                 return false;
             }
+            _node.LearnNeighbour(RemoteId, _remoteHello.Name, _remoteHello.EncryptionKey);
             _handshake.TrySetResult(Peer);
             return true;
+        }
+
+        private static byte[] NewNonce()
+        {
+            byte[] nonce = new byte[HelloFrame.NonceSize];
+            using (var rng = System.Security.Cryptography.RandomNumberGenerator.Create()) rng.GetBytes(nonce);
+            return nonce;
         }
 
         private async Task ReadLinesAsync(int end)
