@@ -140,6 +140,7 @@ namespace PSPeerChat
             }
             Volatile.Write(ref _state, (int)PeerNodeState.Stopped);
             _inbox.Complete();
+            CompleteEvents();
         }
 
         public void Dispose() => Stop();

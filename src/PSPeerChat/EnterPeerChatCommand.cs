@@ -109,6 +109,28 @@ namespace PSPeerChat.Commands
                     if (words.Length > 1) break;
                     ShowPeers(node);
                     return true;
+                case "/msg":
+                    string[] parts = argument.Split(new[] { ' ' }, 2, StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length < 2)
+                    {
+                        Print("Usage: /msg <name or id> <text>   (end-to-end encrypted; /who lists the names)");
+                        return true;
+                    }
+                    try
+                    {
+                        PeerMessage direct = node.SendDirect(parts[0], parts[1]);
+                        Print(Format(direct));
+                    }
+                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
+                    {
+                        Print("*** Not sent: " + ex.Message);
+                    }
+                    return true;
+                case "/who":
+                    PeerDirectoryEntry[] known = node.GetDirectory();
+                    if (known.Length == 0) Print("No other node has announced itself yet.");
+                    foreach (PeerDirectoryEntry e in known) Print("  " + e.Name + " (" + e.ShortId + ")  " + e.Hops + " hop(s), seen " + e.LastSeen.ToString("HH:mm:ss"));
+                    return true;
                 case "/nodes":
                     foreach (PeerNode n in NodeRegistry.All) Print("  " + n.Name + " (" + n.ShortId + ") " + n.Endpoint + ", " + n.PeerCount + " peer(s)" + (n == node ? "  <- this chat" : ""));
                     return true;
@@ -116,6 +138,8 @@ namespace PSPeerChat.Commands
                     Print("Type text and press Enter to send it to every node.");
                     Print("  /connect <host:port>   link to another node (also: connect <host:port>)");
                     Print("  /peers                 list the links of this node (also: peers)");
+                    Print("  /msg <name> <text>     send an end-to-end encrypted message to one node");
+                    Print("  /who                   list the nodes this node has heard of (names and fingerprints)");
                     Print("  /nodes                 list the nodes of this session");
                     Print("  /quit                  leave the chat (also: exit, quit); the node keeps running");
                     return true;
@@ -170,8 +194,9 @@ namespace PSPeerChat.Commands
 
         private static string Format(PeerMessage message)
         {
-            string who = message.Protocol == PeerProtocol.Text ? message.FromName : message.FromName + " (" + message.From.Substring(0, Math.Min(8, message.From.Length)) + ")";
-            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + Clean(who) + ": " + Clean(message.Text);
+            string who = message.Protocol == PeerProtocol.Text ? message.FromName + " (text)" : message.FromName + " (" + message.FromShortId + ")";
+            string direct = !message.IsDirect ? string.Empty : message.Hops == 0 ? "[to " + message.To.Substring(0, 8) + "] " : "[direct] ";
+            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + direct + Clean(who) + ": " + Clean(message.Text);
         }
 
         // A remote text must not drive the terminal (escape sequences, bells, carriage returns).

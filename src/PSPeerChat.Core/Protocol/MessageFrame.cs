@@ -20,11 +20,11 @@ namespace PSPeerChat.Protocol
         private const int Trailer = NodeIdentity.SignatureSize + 1;
         public const int MinBody = NameLengthOffset + 1 + Trailer;
 
-        public static FloodMessage CreateMessage(NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text)
+        public static FloodMessage CreateMessage(NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text, bool sign = true)
         {
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
             if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
-            FloodMessage message = Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes);
+            FloodMessage message = Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes, sign);
             message.Text = text ?? string.Empty;
             return message;
         }
@@ -34,7 +34,7 @@ namespace PSPeerChat.Protocol
             return Create(FrameType.Announce, signer, id, name, timestampMs, hopLimit, MessageFlags.None, signer.EncryptionPublicKey);
         }
 
-        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload)
+        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(originName ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("The name is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(originName));
@@ -56,7 +56,7 @@ namespace PSPeerChat.Protocol
             Buffer.BlockCopy(nameBytes, 0, frame, n, nameBytes.Length);
             Buffer.BlockCopy(payload, 0, frame, n + nameBytes.Length, payload.Length);
             int signed = body - Trailer;
-            signer.Sign(frame, o, signed, frame, o + signed);
+            if (sign) signer.Sign(frame, o, signed, frame, o + signed);
             frame[frame.Length - 1] = 1; // the origin's copy travels its first link
 
             return new FloodMessage
