@@ -28,22 +28,22 @@ namespace PSPeerChat
         /// <summary>Messages delivered to this node's inbox (each once).</summary>
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
 
-        /// <summary>Messages this node passed on to at least one other neighbour (each counted once).</summary>
+        /// <summary>Messages (broadcasts and direct messages, not announcements) this node passed on to at least one other neighbour, each counted once.</summary>
         public long MessagesRelayed => Interlocked.Read(ref _messagesRelayed);
 
-        /// <summary>Copies received again and dropped (flood fill makes these; they are expected).</summary>
+        /// <summary>Copies of messages received again and dropped (flood fill makes these; they are expected). Announcements are not counted.</summary>
         public long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
 
         /// <summary>Malformed or oversized frames and lines received (frames close their link; an over-long text line is only dropped).</summary>
         public long InvalidFrames => Interlocked.Read(ref _invalidFrames);
 
-        /// <summary>Forged or altered frames: bad signatures, ids that do not match keys, direct messages that fail to decrypt. Each closed its link.</summary>
+        /// <summary>Forged or altered frames: bad signatures (their link is closed), failed handshake proofs, direct messages to this node that fail to decrypt or verify (dropped only).</summary>
         public long InvalidSignatures => Interlocked.Read(ref _invalidSignatures);
 
         /// <summary>Signed frames refused because their timestamp is outside the acceptance window (replays, or badly wrong clocks).</summary>
         public long ReplaysRefused => Interlocked.Read(ref _replaysRefused);
 
-        /// <summary>Signatures this node checked (one per first copy of a flooded frame, plus handshakes).</summary>
+        /// <summary>Signatures this node checked: one per first copy of a broadcast or announcement, one per direct message to it, one per handshake.</summary>
         public long SignaturesVerified => Interlocked.Read(ref _signaturesVerified);
 
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
@@ -107,10 +107,10 @@ namespace PSPeerChat
 
         internal void CountInvalidFrame() => Interlocked.Increment(ref _invalidFrames);
 
-        internal void CountInvalidSignature()
+        internal void CountVerification(bool valid)
         {
-            Interlocked.Increment(ref _invalidSignatures);
             Interlocked.Increment(ref _signaturesVerified);
+            if (!valid) Interlocked.Increment(ref _invalidSignatures);
         }
 
         /// <summary>
@@ -120,12 +120,13 @@ namespace PSPeerChat
         /// </summary>
         internal bool OnFloodFrame(PeerConnection link, byte[] buffer, int body, int length)
         {
+            var type = (FrameType)buffer[body];
+            bool chat = type != FrameType.Announce; // announcements are housekeeping: not in the message counters
             if (MessageFrame.TryPeekId(buffer, body, length, out Id128 id) && _router.IsKnown(id))
             {
-                Interlocked.Increment(ref _duplicatesDropped);
+                if (chat) Interlocked.Increment(ref _duplicatesDropped);
                 return true;
             }
-            var type = (FrameType)buffer[body];
             FloodMessage message = type == FrameType.Direct
                 ? DirectFrame.TryDecode(buffer, body, length, out string error)
                 : MessageFrame.TryDecode(buffer, body, length, out error);
@@ -157,10 +158,10 @@ namespace PSPeerChat
             if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
             if (result != RouteResult.Deliver)
             {
-                Interlocked.Increment(ref _duplicatesDropped);
+                if (chat) Interlocked.Increment(ref _duplicatesDropped);
                 return true;
             }
-            if (relayed > 0) Interlocked.Increment(ref _messagesRelayed);
+            if (relayed > 0 && chat) Interlocked.Increment(ref _messagesRelayed);
 
             switch (type)
             {
@@ -209,14 +210,17 @@ namespace PSPeerChat
             return sent;
         }
 
+        /// <summary>
+        /// A DIRECT for this node. One that fails to decrypt or verify is dropped and counted, but its link stays: relays
+        /// cannot check a DIRECT, so the neighbour that handed it over is most likely honest (protocol.md §8.4).
+        /// </summary>
         private bool OpenDirect(FloodMessage message, PeerConnection link)
         {
             Interlocked.Increment(ref _signaturesVerified);
-            if (!DirectFrame.TryOpen(message, Identity, Verifier, out _, out string error))
+            if (!DirectFrame.TryOpen(message, Identity, Verifier, out _, out _))
             {
                 Interlocked.Increment(ref _invalidSignatures);
-                link.Close(CloseReason.ProtocolError, error);
-                return false;
+                return true;
             }
             PeerMessage delivered = ToPeerMessage(message, link, message.Hops, verified: true);
             delivered.IsDirect = true;
@@ -275,8 +279,14 @@ namespace PSPeerChat
         {
             long age = UnixNowMs() - timestampMs;
             long window = Math.Min((long)Options.AcceptanceWindow.TotalMilliseconds, _seen.HorizonMs - (long)Options.MaxClockSkew.TotalMilliseconds);
+            // Under a flood that fills the seen cache faster than the clock skew, the window would close entirely and
+            // refuse every new message. Keep a floor: replays of ids the cache dropped early (SeenCache.EvictedEarly)
+            // are then refused only once older than the floor (protocol.md §8.3).
+            window = Math.Max(window, Math.Min(MinimumWindowMs, (long)Options.AcceptanceWindow.TotalMilliseconds));
             return age <= window && -age <= (long)Options.MaxClockSkew.TotalMilliseconds;
         }
+
+        private const long MinimumWindowMs = 10000;
 
         private static long UnixNowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 

@@ -45,6 +45,16 @@ namespace PSPeerChat.Flood
         }
 
         /// <summary>
+        /// Turns the received frame into the relayed one in place (hop count + 1) and returns it: the frame is this
+        /// node's own copy and is not needed any more once verified, so a relay costs no new array.
+        /// </summary>
+        public byte[] PrepareRelay()
+        {
+            Frame[Frame.Length - 1] = (byte)(Hops + 1);
+            return Frame;
+        }
+
+        /// <summary>
         /// The line a plain text peer receives: "name: text\n" (protocol.md §5), built once and shared by every
         /// text link; null for frames text peers do not get (announcements, direct messages).
         /// </summary>

@@ -39,7 +39,7 @@ namespace PSPeerChat.Flood
             if (message.OriginId == _self) return RouteResult.SelfEcho;
             if (relay && message.Hops < message.HopLimit)
             {
-                var frame = new OutboundFrame(message.CreateRelayFrame(), message);
+                var frame = new OutboundFrame(message.PrepareRelay(), message);
                 SendToAll(frame, source, links, 0, out relayed, out dropped);
             }
             return RouteResult.Deliver;

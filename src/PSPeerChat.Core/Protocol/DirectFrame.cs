@@ -16,7 +16,7 @@ namespace PSPeerChat.Protocol
     /// ciphertext(n + 16-byte tag) hops(1).
     /// The key is HKDF-SHA256 of X25519(ephemeral, recipient), so only the recipient can read it; the sender's id,
     /// key, name and signature travel inside the ciphertext, so relays learn neither the text nor the sender.
-    /// The clear header up to the nonce is the AEAD's associated data: nobody can move the message to another
+    /// The clear header, nonce included, is the AEAD's associated data: nobody can move the message to another
     /// recipient or time without the recipient noticing.
     /// </summary>
     internal static class DirectFrame
@@ -165,6 +165,11 @@ namespace PSPeerChat.Protocol
             if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength > signatureAt)
             {
                 error = "DIRECT name length out of range";
+                return false;
+            }
+            if (signatureAt - p - nameLength > ProtocolLimits.MaxTextBytes)
+            {
+                error = "DIRECT text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
                 return false;
             }
             byte[] signed = SignedBytes(frame, plain, signatureAt);

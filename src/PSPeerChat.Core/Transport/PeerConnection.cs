@@ -445,11 +445,9 @@ namespace PSPeerChat.Transport
             byte role = inbound ? AuthFrame.DiallerRole : AuthFrame.AcceptorRole;
             byte[] diallerHello = inbound ? _remoteHello.Body : _localHelloBody;
             byte[] acceptorHello = inbound ? _localHelloBody : _remoteHello.Body;
-            if (!AuthFrame.Verify(_node.Verifier, RemoteId, _remoteHello.SigningKey, role, diallerHello, acceptorHello, _readBuffer, body, length))
-            {
-                _node.CountInvalidSignature();
-                return Fail("AUTH signature does not prove the key of " + RemoteId);
-            }
+            bool proven = AuthFrame.Verify(_node.Verifier, RemoteId, _remoteHello.SigningKey, role, diallerHello, acceptorHello, _readBuffer, body, length);
+            _node.CountVerification(proven);
+            if (!proven) return Fail("AUTH signature does not prove the key of " + RemoteId);
 
             if (!_node.TryRegister(this, out PeerConnection kept, out CloseReason refusal, out string why))
             {
