@@ -10,7 +10,9 @@
              last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
       Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
       Clean  Removes out/ and bin/ + obj/ of every project.
-      Bench  Not implemented yet.
+      Bench  Build (Release), then the shared flood workload (shared/bench/SPEC.md, -Nodes -Messages -Rate):
+             engine signed (3 runs), engine unsigned (3 runs), engine paced at 100 and 1000 msg/s (1 run,
+             ~10 s each), module level in a fresh pwsh; JSON + readable line per run, medians, a summary.
 
     Pester test files import the built module with:  Import-Module $env:PSPEERCHAT_MODULE -Force
     (PSPEERCHAT_MODULE = full path of out/PSPeerChat/PSPeerChat.psd1, set by this script).
@@ -68,6 +70,15 @@ function Invoke-Build {
     Get-ChildItem -Path $binDir -Filter 'PSPeerChat*.pdb' -File |
         Copy-Item -Destination $ModuleOutDir -Force
 
+    # Help (MAML + about topics) from docs/en-US, with parameter metadata read from the module just assembled.
+    # A fresh process imports it, so this session never loads the dll; a cmdlet without its Markdown fails the build.
+    $helpSource = Join-Path $Root 'docs/en-US'
+    $helpOut = Join-Path $ModuleOutDir 'en-US'
+    Write-Host "==> help: tools/Build-Help.ps1 -SourcePath $helpSource -OutputPath $helpOut"
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Build-Help.ps1') `
+        -SourcePath $helpSource -ModulePath $ModuleOutDir -OutputPath $helpOut
+    if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE); see the Build-Help errors above." }
+
     Write-Host "Module: $ModuleOutDir"
 }
 
@@ -87,8 +98,27 @@ function Get-PesterManifestPath {
     return $psd1
 }
 
+# The chat console test drives Enter-PeerChat in tmux, with nc as a plain text peer. Install them where this
+# script may (root with apt-get, as on CI); elsewhere that test is skipped and says why.
+function Install-TestTools {
+    $missing = @(@{ Command = 'tmux'; Package = 'tmux' }, @{ Command = 'nc'; Package = 'netcat-openbsd' }) |
+        Where-Object { -not (Get-Command $_.Command -CommandType Application -ErrorAction SilentlyContinue) }
+    if ($missing.Count -eq 0) { return }
+    $packages = $missing.Package -join ' '
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Warning "Not installed: $packages. The chat console tests will be skipped (install them to run those)."
+        return
+    }
+    Write-Host "==> apt-get install $packages (for the chat console tests)"
+    & apt-get update -qq *> $null
+    & apt-get install -y -qq @($missing.Package) *> $null
+    if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get could not install $packages; the chat console tests will be skipped." }
+}
+
 function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
+    Install-TestTools
 
     # A failed module build counts as one failure; xunit still runs (it only needs Core).
     $built = $false
@@ -193,6 +223,74 @@ function Invoke-Clean {
     Write-Host 'Clean done.'
 }
 
+function Invoke-Bench {
+    # The shared workload (shared/bench/SPEC.md): bench/PSPeerChat.Bench (engine) and bench/Invoke-ModuleBench.ps1 (cmdlets).
+    $script:Configuration = 'Release' # a benchmark of a Debug build means nothing
+    Invoke-Build
+    $benchProject = Join-Path $Root 'bench/PSPeerChat.Bench/PSPeerChat.Bench.csproj'
+    Write-Host "==> dotnet build $benchProject -c Release"
+    & dotnet build $benchProject -c Release --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build of the bench failed (exit code $LASTEXITCODE)." }
+    $benchDll = Join-Path $Root 'bench/PSPeerChat.Bench/bin/Release/net10.0/PSPeerChat.Bench.dll'
+    $inv = [Globalization.CultureInfo]::InvariantCulture
+
+    $summary = [System.Collections.Generic.List[object]]::new()
+    # Output is echoed line by line as it comes, and the JSON lines are kept for the summary.
+    $step = {
+        param([string]$Title, [string]$Exe, [string[]]$Arguments)
+        Write-Host ''
+        Write-Host "==> $Title"
+        Write-Host ("    {0} {1}" -f $Exe, ($Arguments -join ' '))
+        $lines = [System.Collections.Generic.List[string]]::new()
+        & $Exe @Arguments | ForEach-Object { Write-Host $_; $lines.Add([string]$_) }
+        $code = $LASTEXITCODE
+        if ($code -ne 0) { Write-Host "    (exit code $code)"; $script:BenchFailures++ }
+        # The median line when there is one, else the single run's line.
+        $json = @($lines | Where-Object { $_ -like '{*' } | ForEach-Object { $_ | ConvertFrom-Json })
+        $pick = @($json | Where-Object { $_.run -eq 'median' }) + @($json) | Select-Object -First 1
+        if ($pick) { $summary.Add([pscustomobject]@{ Title = $Title; Result = $pick }) }
+    }
+    $script:BenchFailures = 0
+
+    $common = @('--nodes', [string]$Nodes, '--messages', [string]$Messages, '--rate', $Rate.ToString($inv))
+    & $step 'engine, signed (3 runs)' 'dotnet' (@($benchDll) + $common + @('--runs', '3'))
+    & $step 'engine, unsigned (3 runs, bench-only switch)' 'dotnet' (@($benchDll) + $common + @('--runs', '3', '--unsigned'))
+    foreach ($pace in 100, 1000) {
+        # About 10 s of sending at the fixed rate.
+        $paced = @('--nodes', [string]$Nodes, '--messages', [string](10 * $pace), '--rate', [string]$pace, '--runs', '1')
+        & $step "engine, signed, paced at $pace msg/s (1 run)" 'dotnet' (@($benchDll) + $paced)
+    }
+    & $step 'module, signed (fresh pwsh)' 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Invoke-ModuleBench.ps1'),
+        '-ModulePath', $ManifestPath, '-Nodes', [string]$Nodes, '-Messages', [string]$Messages, '-Rate', $Rate.ToString($inv))
+
+    Write-Host ''
+    Write-Host '==> Summary (medians where there were several runs)'
+    # A failed run's line lacks most figures: read them without tripping strict mode.
+    $figure = {
+        param($Object, [string]$Path)
+        foreach ($name in $Path.Split('.')) {
+            if ($null -eq $Object -or -not $Object.PSObject.Properties[$name]) { return [double]::NaN }
+            $Object = $Object.$name
+        }
+        if ($null -eq $Object) { [double]::NaN } else { $Object }
+    }
+    foreach ($s in $summary) {
+        $r = $s.Result
+        $line = [string]::Format($inv, '{0,-48} N={1} M={2,-5} {3,9:N0} deliveries/s  ratio {4:0.###}  latency p50 {5,8:N1} p99 {6,8:N1} ms  dup {7:0.#}/msg  RSS peak {8,4:N0} MB  CPU {9,6:N2} s  {10:P0} of verify bound',
+            $s.Title, (& $figure $r 'nodes'), (& $figure $r 'messages'), (& $figure $r 'deliveriesPerSec'), (& $figure $r 'deliveryRatio'),
+            (& $figure $r 'latencyMs.p50'), (& $figure $r 'latencyMs.p99'), (& $figure $r 'duplicates'), (& $figure $r 'rssMB.peak'), (& $figure $r 'cpuSec'),
+            (& $figure $r 'verificationBoundFraction'))
+        $receive = & $figure $r 'receivePerSec'
+        if (-not [double]::IsNaN($receive)) { $line += [string]::Format($inv, '  Receive-PeerMessage {0:N0}/s', $receive) }
+        if (-not (& $figure $r 'complete')) { $line += '  INCOMPLETE' }
+        Write-Host $line
+    }
+    if ($script:BenchFailures -gt 0) {
+        Write-Host "$($script:BenchFailures) bench step(s) failed or were incomplete."
+        $script:ExitCode = 1
+    }
+}
+
 # The tool manifest (.config/dotnet-tools.json) is found from the cwd: run everything from the repo root.
 # Task functions are never assigned/captured, so native child processes write straight to the console.
 $script:ExitCode = 0
@@ -203,10 +301,7 @@ try {
         'Test'  { Invoke-Test }
         'Chat'  { Invoke-Chat }
         'Clean' { Invoke-Clean }
-        'Bench' {
-            Write-Host 'Bench is not implemented yet'
-            $script:ExitCode = 1
-        }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {

@@ -144,7 +144,7 @@ Describe 'Two networks bridged by one Connect-Peer' {
         $a = @($a0) + @(1..4 | ForEach-Object { Start-PeerNode -Name "netA-$_" -Port 0 -ListenAddress 127.0.0.1 -Bootstrap $a0.Endpoint })
         $b = @($b0) + @(1..4 | ForEach-Object { Start-PeerNode -Name "netB-$_" -Port 0 -ListenAddress 127.0.0.1 -Bootstrap $b0.Endpoint })
         try {
-            $null = Wait-Until { (Get-ReachableIds $a).Count -eq 5 -and (Get-ReachableIds $b).Count -eq 5 -and ($a + $b | Where-Object PeerCount -lt 4).Count -eq 0 } -TimeoutSec 10 -Because 'both networks are formed'
+            $null = Wait-Until { (Get-ReachableIds $a).Count -eq 5 -and (Get-ReachableIds $b).Count -eq 5 -and @($a + $b | Where-Object PeerCount -lt 4).Count -eq 0 } -TimeoutSec 10 -Because 'both networks are formed'
             (Get-ReachableIds ($a + $b)).Count | Should -Be 5 -Because 'the networks are separate before the bridge'
 
             $null = Connect-Peer -Node $a[3] -Address $b[2].Endpoint -ErrorAction Stop
@@ -251,7 +251,7 @@ Describe 'A link a user closed' {
             (Get-PeerAddress -Node $u | Where-Object NodeId -eq $v.Id).NextAttempt | Should -BeGreaterThan ([DateTimeOffset]::Now.AddMinutes(4))
             # The user can still link them again by hand.
             $null = Connect-Peer -Node $v -Address $u.Endpoint -ErrorAction Stop
-            $u.PeerCount | Should -Be 1
+            $null = Wait-Until { $u.PeerCount -eq 1 } -TimeoutSec 5 -Because 'a link made by hand is accepted'
         }
         finally {
             $u, $v | Stop-PeerNode -Confirm:$false

@@ -122,7 +122,7 @@ namespace PSPeerChat
         {
             var type = (FrameType)buffer[body];
             bool chat = type != FrameType.Announce; // announcements are housekeeping: not in the message counters
-            if (MessageFrame.TryPeekId(buffer, body, length, out Id128 id) && _router.IsKnown(id))
+            if (SeenKey.TryPeek(buffer, body, length, out Id128 key) && _router.IsKnown(key))
             {
                 if (chat) Interlocked.Increment(ref _duplicatesDropped);
                 return true;
@@ -154,6 +154,9 @@ namespace PSPeerChat
             }
 
             bool forUs = type == FrameType.Direct && message.RecipientId == NodeId;
+            // A DIRECT for us is opened before its id is remembered: a tampered copy that arrives first must not
+            // make the genuine one look like a duplicate.
+            if (forUs && !OpenDirect(message)) return true;
             RouteResult result = _router.Route(message, link, Volatile.Read(ref _links), relay: !forUs, out int relayed, out int dropped);
             if (dropped > 0) Interlocked.Add(ref _sendDrops, dropped);
             if (result != RouteResult.Deliver)
@@ -172,7 +175,8 @@ namespace PSPeerChat
                     OnAnnounce(message);
                     return true;
                 default:
-                    return !forUs || OpenDirect(message, link);
+                    if (forUs) DeliverDirect(message, link);
+                    return true;
             }
         }
 
@@ -214,19 +218,19 @@ namespace PSPeerChat
         /// A DIRECT for this node. One that fails to decrypt or verify is dropped and counted, but its link stays: relays
         /// cannot check a DIRECT, so the neighbour that handed it over is most likely honest (protocol.md §8.4).
         /// </summary>
-        private bool OpenDirect(FloodMessage message, PeerConnection link)
+        private bool OpenDirect(FloodMessage message)
         {
-            Interlocked.Increment(ref _signaturesVerified);
-            if (!DirectFrame.TryOpen(message, Identity, Verifier, out _, out _))
-            {
-                Interlocked.Increment(ref _invalidSignatures);
-                return true;
-            }
+            bool opened = DirectFrame.TryOpen(message, Identity, Verifier, out _, out _);
+            CountVerification(opened);
+            return opened;
+        }
+
+        private void DeliverDirect(FloodMessage message, PeerConnection link)
+        {
             PeerMessage delivered = ToPeerMessage(message, link, message.Hops, verified: true);
             delivered.IsDirect = true;
             delivered.To = Id;
             DeliverToInbox(delivered);
-            return true;
         }
 
         private void Deliver(FloodMessage message, PeerConnection from, bool verified)

@@ -41,9 +41,8 @@ namespace PSPeerChat.Commands
             Peer[] peers = node.GetPeers();
             foreach (string id in Id)
             {
-                var pattern = new WildcardPattern(id, WildcardOptions.IgnoreCase);
-                Peer[] matches = peers.Where(p => pattern.IsMatch(p.Id)).ToArray();
-                if (matches.Length == 0)
+                Peer[] matches = PeerMatch.ById(peers, id);
+                if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
                 {
                     WriteError(Error(new ItemNotFoundException("The node " + node.Name + " has no peer with id '" + id + "'. Get-Peer lists them."), "PeerNotFound", ErrorCategory.ObjectNotFound, id));
                 }

@@ -19,7 +19,8 @@ namespace PSPeerChat.Commands
     {
         private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(25);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private readonly ConcurrentQueue<string> _notices = new ConcurrentQueue<string>();
+        // Join/leave notices with the time they happened, so they print in order with the messages around them.
+        private readonly ConcurrentQueue<KeyValuePair<DateTimeOffset, string>> _notices = new ConcurrentQueue<KeyValuePair<DateTimeOffset, string>>();
         private ConsoleLineEditor _editor;
         private BlockingCollection<string> _redirectedLines;
 
@@ -35,8 +36,8 @@ namespace PSPeerChat.Commands
             if (interactive) _editor = new ConsoleLineEditor();
             else StartLineReader();
 
-            EventHandler<PeerEventArgs> joined = (s, e) => _notices.Enqueue("*** " + Describe(e.Peer) + " joined (" + e.Peer.Direction.ToString().ToLowerInvariant() + ", " + e.Peer.Protocol + ")");
-            EventHandler<PeerEventArgs> left = (s, e) => _notices.Enqueue("*** " + Describe(e.Peer) + " left (" + e.Peer.CloseReason + (string.IsNullOrEmpty(e.Peer.CloseDetail) ? "" : ": " + e.Peer.CloseDetail) + ")");
+            EventHandler<PeerEventArgs> joined = (s, e) => Notice(e.Peer.ConnectedAt, "*** " + Describe(e.Peer) + " joined (" + e.Peer.Direction.ToString().ToLowerInvariant() + ", " + e.Peer.Protocol + ")");
+            EventHandler<PeerEventArgs> left = (s, e) => Notice(DateTimeOffset.Now, "*** " + Describe(e.Peer) + " left (" + e.Peer.CloseReason + (string.IsNullOrEmpty(e.Peer.CloseDetail) ? "" : ": " + e.Peer.CloseDetail) + ")");
             node.PeerConnected += joined;
             node.PeerDisconnected += left;
             try
@@ -61,11 +62,9 @@ namespace PSPeerChat.Commands
             var batch = new List<PeerMessage>();
             while (!_stop.IsCancellationRequested)
             {
-                while (_notices.TryDequeue(out string notice)) Print(notice);
-
                 batch.Clear();
                 node.Receive(batch, 256);
-                foreach (PeerMessage message in batch) Print(Format(message));
+                PrintInOrder(batch);
 
                 if (node.State != PeerNodeState.Running)
                 {
@@ -123,7 +122,7 @@ namespace PSPeerChat.Commands
                     }
                     catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
                     {
-                        Print("*** Not sent: " + ex.Message);
+                        Print("*** Not sent: " + MessageOf(ex));
                     }
                     return true;
                 case "/who":
@@ -157,9 +156,22 @@ namespace PSPeerChat.Commands
             }
             catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
             {
-                Print("*** Not sent: " + ex.Message);
+                Print("*** Not sent: " + MessageOf(ex));
             }
             return true;
+        }
+
+        private void Notice(DateTimeOffset at, string text) => _notices.Enqueue(new KeyValuePair<DateTimeOffset, string>(at, text));
+
+        private void Notice(string text) => Notice(DateTimeOffset.Now, text);
+
+        /// <summary>Messages and notices that came in since the last tick, oldest first.</summary>
+        private void PrintInOrder(List<PeerMessage> messages)
+        {
+            var lines = new List<KeyValuePair<DateTimeOffset, string>>(messages.Count);
+            while (_notices.TryDequeue(out KeyValuePair<DateTimeOffset, string> notice)) lines.Add(notice);
+            foreach (PeerMessage message in messages) lines.Add(new KeyValuePair<DateTimeOffset, string>(message.ReceivedAt, Format(message)));
+            foreach (KeyValuePair<DateTimeOffset, string> line in lines.OrderBy(l => l.Key)) Print(line.Value); // a stable sort
         }
 
         private void StartConnect(PeerNode node, string address)
@@ -168,8 +180,8 @@ namespace PSPeerChat.Commands
             node.ConnectAsync(address, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10), _stop.Token).ContinueWith(t =>
             {
                 if (t.IsCanceled) return;
-                if (t.IsFaulted) _notices.Enqueue("*** " + t.Exception.GetBaseException().Message);
-                else _notices.Enqueue("*** Connected to " + Describe(t.Result) + " at " + t.Result.Address);
+                if (t.IsFaulted) Notice("*** " + MessageOf(t.Exception.GetBaseException()));
+                else Notice("*** Connected to " + Describe(t.Result) + " at " + t.Result.Address);
             }, System.Threading.Tasks.TaskScheduler.Default);
         }
 

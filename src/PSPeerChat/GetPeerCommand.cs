@@ -30,8 +30,7 @@ namespace PSPeerChat.Commands
             }
             foreach (string id in Id)
             {
-                var pattern = new WildcardPattern(id, WildcardOptions.IgnoreCase);
-                Peer[] matches = peers.Where(p => pattern.IsMatch(p.Id)).ToArray();
+                Peer[] matches = PeerMatch.ById(peers, id);
                 if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(id))
                 {
                     WriteError(Error(new ItemNotFoundException("The node " + node.Name + " has no peer with id '" + id + "'."), "PeerNotFound", ErrorCategory.ObjectNotFound, id));

@@ -21,6 +21,18 @@ namespace PSPeerChat.Commands
             return node;
         }
 
+        /// <summary>An exception's message without the "(Parameter 'x')" tail .NET adds to argument errors: users did not name that parameter.</summary>
+        internal static string MessageOf(Exception exception)
+        {
+            string message = exception.Message;
+            if (exception is ArgumentException argument && !string.IsNullOrEmpty(argument.ParamName))
+            {
+                message = message.Replace(" (Parameter '" + argument.ParamName + "')", string.Empty)
+                                 .Replace(Environment.NewLine + "Parameter name: " + argument.ParamName, string.Empty);
+            }
+            return message;
+        }
+
         protected static ErrorRecord Error(Exception exception, string id, ErrorCategory category, object target)
         {
             return new ErrorRecord(exception, id, category, target);

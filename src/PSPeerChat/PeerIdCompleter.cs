@@ -27,7 +27,7 @@ namespace PSPeerChat.Commands
             var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             return node.GetPeers()
                 .Where(p => pattern.IsMatch(p.Id) || pattern.IsMatch(p.Name))
-                .Select(p => new CompletionResult(NodeNameCompleter.Quote(p.Id), p.Name + " " + p.Id.Substring(0, System.Math.Min(8, p.Id.Length)), CompletionResultType.ParameterValue, p.Name + " " + p.Address + " " + p.Direction));
+                .Select(p => new CompletionResult(NodeNameCompleter.Quote(WildcardPattern.Escape(p.Id)), p.Name + " " + p.Id.Substring(0, System.Math.Min(8, p.Id.Length)), CompletionResultType.ParameterValue, p.Name + " " + p.Address + " " + p.Direction));
         }
     }
 }

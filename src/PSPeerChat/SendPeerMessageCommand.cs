@@ -12,7 +12,7 @@ namespace PSPeerChat.Commands
         private bool _warnedAlone;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyString]
         [Alias("Message")]
         public string Text { get; set; }
 
@@ -34,6 +34,11 @@ namespace PSPeerChat.Commands
         protected override void ProcessRecord()
         {
             _node = ResolveNode(Node);
+            if (string.IsNullOrWhiteSpace(Text))
+            {
+                WriteVerbose("Skipped an empty line: there is nothing to send."); // Get-Content notes.txt | Send-PeerMessage
+                return;
+            }
             if (_node.PeerCount == 0 && !_warnedAlone)
             {
                 _warnedAlone = true;
@@ -46,11 +51,11 @@ namespace PSPeerChat.Commands
             }
             catch (ArgumentException ex) when (ex.ParamName == "recipient")
             {
-                WriteError(Error(new PSArgumentException(ex.Message, ex), "UnknownRecipient", ErrorCategory.ObjectNotFound, To));
+                WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "UnknownRecipient", ErrorCategory.ObjectNotFound, To));
             }
             catch (ArgumentException ex)
             {
-                WriteError(Error(new PSArgumentException(ex.Message + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
+                WriteError(Error(new PSArgumentException(MessageOf(ex) + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
             }
             catch (InvalidOperationException ex)
             {

@@ -85,7 +85,7 @@ namespace PSPeerChat.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(Error(ex, "InvalidNodeOption", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(Error(new PSArgumentException(MessageOf(ex), ex), "InvalidNodeOption", ErrorCategory.InvalidArgument, null));
             }
             catch (System.IO.InvalidDataException ex)
             {

@@ -7,7 +7,9 @@ namespace PSPeerChat.Commands
     [OutputType(typeof(PeerNode))]
     public sealed class StopPeerNodeCommand : PeerCmdlet
     {
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        // By value only: Peer, PeerAddressEntry and PeerDirectoryEntry carry a Node property, and
+        // Get-Peer | Stop-PeerNode must not stop the local node by accident.
+        [Parameter(Position = 0, ValueFromPipeline = true)]
         [PeerNodeTransformation]
         [ArgumentCompleter(typeof(NodeNameCompleter))]
         public PeerNode Node { get; set; }

@@ -2,13 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>
-    /// An in-memory network of FloodRouters. Each directed wire is an IFloodLink that puts the frame on one shared
-    /// queue; Pump hands queued frames (decoded with the real codec) to the router at the far end, in FIFO or a seeded random order.
+    /// An in-memory network of FloodRouters. Each node has its own identity and signs what it broadcasts. Each directed
+    /// wire is an IFloodLink that puts the frame on one shared queue; Pump hands queued frames (decoded with the real
+    /// codec, signature checked) to the router at the far end, in FIFO or a seeded random order.
     /// </summary>
     internal sealed class FakeFloodNetwork
     {
@@ -77,7 +79,7 @@ namespace PSPeerChat.Core.Tests
         public Id128 Broadcast(int origin, string text, byte hopLimit = ProtocolLimits.DefaultHopLimit)
         {
             Node node = Nodes[origin];
-            FloodMessage m = MessageFrame.Create(Id128.NewRandom(), node.Id, "node" + origin, 1_700_000_000_000, hopLimit, MessageFlags.None, text);
+            FloodMessage m = MessageFrame.CreateMessage(node.Identity, Id128.NewRandom(), "node" + origin, 1_700_000_000_000, hopLimit, MessageFlags.None, text);
             node.Originated.Add(m.Id);
             node.Router.Originate(m, null, node.Links, 0, out _, out int dropped);
             if (dropped != 0) throw new InvalidOperationException("fake wires never refuse");
@@ -98,6 +100,7 @@ namespace PSPeerChat.Core.Tests
 
                 Node to = wire.To;
                 FloodMessage m = Frames.Decode(frame.Frame);
+                if (!MessageFrame.VerifySignature(m, to.Verifier)) throw new InvalidOperationException("a relayed frame no longer verifies at node " + to.Index);
                 RouteResult result = to.Router.Route(m, wire.Reverse, to.Links, out _, out _);
                 switch (result)
                 {
@@ -114,12 +117,15 @@ namespace PSPeerChat.Core.Tests
             public Node(int index)
             {
                 Index = index;
-                Id = Id128.NewRandom();
+                Identity = NodeIdentity.Create();
+                Id = Identity.NodeId;
                 Router = new FloodRouter(new SeenCache(10_000, TimeSpan.FromMinutes(10)), Id);
             }
 
             public int Index { get; }
+            public NodeIdentity Identity { get; }
             public Id128 Id { get; }
+            public SignatureVerifier Verifier { get; } = new SignatureVerifier();
             public FloodRouter Router { get; }
             public List<IFloodLink> Links { get; } = new List<IFloodLink>();
             public List<Id128> Originated { get; } = new List<Id128>();

@@ -10,6 +10,9 @@ namespace PSPeerChat.Core.Tests
         {
             yield return new object[] { "HELLO" };
             yield return new object[] { "MESSAGE" };
+            yield return new object[] { "ANNOUNCE" };
+            yield return new object[] { "AUTH" };
+            yield return new object[] { "DIRECT" };
             yield return new object[] { "CLOSE" };
         }
 
@@ -17,8 +20,15 @@ namespace PSPeerChat.Core.Tests
         {
             switch (kind)
             {
-                case "HELLO": return HelloFrame.Encode(Id128.NewRandom(), 42, 55555, "node-" + variant + "-Zoë");
+                case "HELLO": return HelloFrame.Encode(Frames.Signer, 42, 55555, "node-" + variant + "-Zoë", Frames.Nonce((byte)variant));
                 case "MESSAGE": return Frames.NewMessage("alice" + variant, "text ✓ " + new string('x', variant * 10)).Frame;
+                case "ANNOUNCE": return MessageFrame.CreateAnnounce(Frames.Signer, Id128.NewRandom(), "alice" + variant, 1_700_000_000_000, 32).Frame;
+                case "AUTH": return AuthFrame.Encode(Frames.Signer, AuthFrame.DiallerRole, new byte[] { 1, (byte)variant }, new byte[] { 2 });
+                case "DIRECT":
+                {
+                    var to = Identity.NodeIdentity.Create();
+                    return DirectFrame.Create(Frames.Signer, "alice", Id128.NewRandom(), to.NodeId, to.EncryptionPublicKey, 1_700_000_000_000, 32, "secret " + new string('x', variant * 10)).Frame;
+                }
                 default: return CloseFrame.Encode(CloseReason.Shutdown, "bye " + variant);
             }
         }

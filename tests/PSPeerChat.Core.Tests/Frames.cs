@@ -1,20 +1,60 @@
 using System;
 using PSPeerChat.Flood;
+using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Core.Tests
 {
-    /// <summary>Small helpers to build and inspect encoded frames in tests.</summary>
+    /// <summary>Small helpers to build and inspect encoded frames in tests (protocol version 2 layouts).</summary>
     internal static class Frames
     {
-        /// <summary>Offset of a MESSAGE's name length byte in the whole frame: prefix(4) type flags hops hopLimit(4) id(16) origin(16) timestamp(8).</summary>
-        public const int MessageNameLengthOffset = 4 + 4 + 16 + 16 + 8;
+        // MESSAGE / ANNOUNCE body: type(1) flags(1) hopLimit(1) id(16) originId(16) ts(8) originKey(32) nameLen(1) name payload signature(64) hops(1).
+        public const int BodyFlags = 1;
+        public const int BodyHopLimit = 2;
+        public const int BodyId = 3;
+        public const int BodyOrigin = BodyId + 16;
+        public const int BodyTime = BodyOrigin + 16;
+        public const int BodyKey = BodyTime + 8;
+        public const int BodyNameLength = BodyKey + 32;
+        public const int SignatureSize = 64;
+
+        /// <summary>Signature and hop count after the payload.</summary>
+        public const int Trailer = SignatureSize + 1;
+
+        /// <summary>Smallest MESSAGE body: the fixed fields and the trailer, no name, no text.</summary>
+        public const int MessageMinBody = BodyNameLength + 1 + Trailer;
+
+        /// <summary>Offset of a MESSAGE's name length byte in the whole frame.</summary>
+        public const int MessageNameLengthOffset = ProtocolLimits.LengthPrefix + BodyNameLength;
+
+        // HELLO body: type(1) magic(4) version(1) flags(1) nodeId(16) token(8) port(2) signingKey(32) encryptionKey(32) nonce(32) nameLen(1) name.
+        public const int HelloBodyId = 7;
+        public const int HelloBodyToken = HelloBodyId + 16;
+        public const int HelloBodyPort = HelloBodyToken + 8;
+        public const int HelloBodySigningKey = HelloBodyPort + 2;
+        public const int HelloBodyEncryptionKey = HelloBodySigningKey + 32;
+        public const int HelloBodyNonce = HelloBodyEncryptionKey + 32;
+        public const int HelloBodyNameLength = HelloBodyNonce + 32;
+        public const int HelloFixedBody = HelloBodyNameLength + 1;
+
+        /// <summary>The identity test frames are signed with unless a test gives another.</summary>
+        public static readonly NodeIdentity Signer = NodeIdentity.Create();
+
+        /// <summary>Milliseconds since 1970 now: what a node's replay window compares against.</summary>
+        public static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         public static int BodyLength(byte[] frame) => frame.Length - ProtocolLimits.LengthPrefix;
 
-        public static FloodMessage NewMessage(string name = "alice", string text = "hi", byte hopLimit = ProtocolLimits.DefaultHopLimit, Id128? origin = null, MessageFlags flags = MessageFlags.None)
+        /// <summary>A signed MESSAGE. The default timestamp is fixed (codec tests); frames for live nodes need <see cref="Now"/>.</summary>
+        public static FloodMessage NewMessage(string name = "alice", string text = "hi", byte hopLimit = ProtocolLimits.DefaultHopLimit, NodeIdentity signer = null, MessageFlags flags = MessageFlags.None, long timestampMs = 1_700_000_000_000, Id128? id = null)
         {
-            return MessageFrame.Create(Id128.NewRandom(), origin ?? Id128.NewRandom(), name, 1_700_000_000_000, hopLimit, flags, text);
+            return MessageFrame.CreateMessage(signer ?? Signer, id ?? Id128.NewRandom(), name, timestampMs, hopLimit, flags, text);
+        }
+
+        /// <summary>A signed MESSAGE stamped now, as a live node would accept it.</summary>
+        public static FloodMessage LiveMessage(NodeIdentity signer, string name, string text, Id128? id = null)
+        {
+            return NewMessage(name, text, ProtocolLimits.DefaultHopLimit, signer, MessageFlags.None, Now, id);
         }
 
         public static FloodMessage Decode(byte[] frame)
@@ -24,12 +64,62 @@ namespace PSPeerChat.Core.Tests
             return message;
         }
 
-        /// <summary>A copy of a message frame with its hop count set (a frame as some relay would forward it).</summary>
+        /// <summary>Index of the hop count in a whole MESSAGE, ANNOUNCE or DIRECT frame: its last byte.</summary>
+        public static int HopsIndex(byte[] frame) => frame.Length - 1;
+
+        /// <summary>A copy of a flooded frame with its hop count set (a frame as some relay would forward it).</summary>
         public static byte[] WithHops(byte[] frame, byte hops)
         {
             byte[] copy = (byte[])frame.Clone();
-            copy[MessageFrame.HopsOffset] = hops;
+            copy[HopsIndex(copy)] = hops;
             return copy;
+        }
+
+        /// <summary>Whole-frame index of the first text byte of a MESSAGE.</summary>
+        public static int TextIndex(byte[] frame) => MessageNameLengthOffset + 1 + frame[MessageNameLengthOffset];
+
+        /// <summary>Whole-frame index of the signature of a MESSAGE or ANNOUNCE.</summary>
+        public static int SignatureIndex(byte[] frame) => frame.Length - Trailer;
+
+        /// <summary>A copy whose signed region is signed again by <paramref name="signer"/> (after a test changed fields).</summary>
+        public static byte[] Resigned(byte[] frame, NodeIdentity signer)
+        {
+            byte[] copy = (byte[])frame.Clone();
+            int signed = BodyLength(copy) - Trailer;
+            signer.Sign(copy, ProtocolLimits.LengthPrefix, signed, copy, ProtocolLimits.LengthPrefix + signed);
+            return copy;
+        }
+
+        /// <summary>A copy with the origin id (and, when given, the origin key) fields replaced; the signature is left as it was.</summary>
+        public static byte[] WithOrigin(byte[] frame, Id128 origin, byte[] key = null)
+        {
+            byte[] copy = (byte[])frame.Clone();
+            origin.Write(copy, ProtocolLimits.LengthPrefix + BodyOrigin);
+            if (key != null) Buffer.BlockCopy(key, 0, copy, ProtocolLimits.LengthPrefix + BodyKey, key.Length);
+            return copy;
+        }
+
+        /// <summary>The body of a HELLO frame (what the AUTH transcript hashes).</summary>
+        public static byte[] Body(byte[] frame)
+        {
+            byte[] body = new byte[BodyLength(frame)];
+            Buffer.BlockCopy(frame, ProtocolLimits.LengthPrefix, body, 0, body.Length);
+            return body;
+        }
+
+        public static byte[] Nonce(byte fill = 0x5A)
+        {
+            byte[] nonce = new byte[HelloFrame.NonceSize];
+            for (int i = 0; i < nonce.Length; i++) nonce[i] = (byte)(fill + i);
+            return nonce;
+        }
+
+        public static byte[] RandomNonce() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(HelloFrame.NonceSize);
+
+        /// <summary>A HELLO of a version-2 node with a fresh nonce.</summary>
+        public static byte[] Hello(NodeIdentity identity, ulong token = 7, ushort port = 1234, string name = "bob")
+        {
+            return HelloFrame.Encode(identity, token, port, name, RandomNonce());
         }
 
         /// <summary>Prefix + body from raw body bytes.</summary>
@@ -53,6 +143,12 @@ namespace PSPeerChat.Core.Tests
                 o += p.Length;
             }
             return all;
+        }
+
+        /// <summary>True when <paramref name="needle"/> occurs anywhere in <paramref name="haystack"/>.</summary>
+        public static bool Contains(byte[] haystack, byte[] needle)
+        {
+            return haystack.AsSpan().IndexOf(needle) >= 0;
         }
     }
 }

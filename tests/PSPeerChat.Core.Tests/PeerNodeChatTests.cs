@@ -42,6 +42,10 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(net[0].Id, got.Via);
             Assert.Equal(PeerProtocol.PeerChat, got.Protocol);
             Assert.Equal("chat1", got.ReceivedBy);
+            Assert.True(got.Verified);
+            Assert.False(got.IsDirect);
+            Assert.Equal(string.Empty, got.To);
+            Assert.Equal(string.Empty, got.Gateway);
 
             PeerMessage reply = net[1].Broadcast("and back\nover two lines");
             PeerMessage gotReply = await Task.Run(() => net[0].Receive(Wait));

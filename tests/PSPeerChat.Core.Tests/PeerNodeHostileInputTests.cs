@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 using Xunit;
 
@@ -36,19 +37,7 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>Reads frames until a CLOSE arrives; returns its reason.</summary>
-        private static async Task<CloseReason> ReadCloseAsync(RawPeer raw)
-        {
-            while (true)
-            {
-                byte[] body = await raw.ReadFrameAsync(Wait);
-                Assert.True(body != null, "the node closed the socket without a CLOSE frame");
-                if (body[0] == (byte)FrameType.Close)
-                {
-                    CloseFrame.Decode(body, 0, body.Length, out CloseReason reason, out _);
-                    return reason;
-                }
-            }
-        }
+        private static async Task<CloseReason> ReadCloseAsync(RawPeer raw) => (await raw.ReadCloseAsync(Wait)).reason;
 
         [Fact]
         public async Task A_length_prefix_over_64KiB_closes_that_link_only()
@@ -68,27 +57,34 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(0, net[1].InvalidFrames);
         }
 
-        private static byte[] Garbage(string kind, Id128 rawId)
+        private static byte[] Garbage(string kind, NodeIdentity raw, PeerNode node)
         {
             switch (kind)
             {
-                case "hops 0": return Frames.WithHops(Frames.NewMessage("raw", "x", hopLimit: 5).Frame, 0);
-                case "hops over the limit": return Frames.WithHops(Frames.NewMessage("raw", "x", hopLimit: 5).Frame, 6);
+                case "hops 0": return Frames.WithHops(Frames.LiveMessage(raw, "raw", "x").Frame, 0);
+                case "hops over the limit": return Frames.WithHops(Frames.NewMessage("raw", "x", hopLimit: 5, signer: raw, timestampMs: Frames.Now).Frame, 6);
                 case "invalid UTF-8":
                 {
-                    byte[] f = Frames.NewMessage("raw", "abc").Frame;
-                    f[f.Length - 2] = 0xFF;
+                    byte[] f = Frames.LiveMessage(raw, "raw", "abc").Frame;
+                    f[Frames.SignatureIndex(f) - 2] = 0xFF;
                     return f;
                 }
                 case "name length past the end":
                 {
-                    byte[] f = Frames.NewMessage("abc", "").Frame;
+                    byte[] f = Frames.LiveMessage(raw, "abc", "").Frame;
                     f[Frames.MessageNameLengthOffset] = 40;
                     return f;
                 }
                 case "MESSAGE shorter than its header": return Frames.Prefixed((byte)FrameType.Message, 0, 1, 5, 1, 2, 3);
-                case "timestamp out of range": return MessageFrame.Create(Id128.NewRandom(), rawId, "raw", long.MaxValue, 5, MessageFlags.None, "x").Frame;
-                case "second HELLO": return HelloFrame.Encode(rawId, 1, 0, "raw");
+                case "ANNOUNCE without a 32-byte key":
+                {
+                    byte[] body = Frames.Body(MessageFrame.CreateAnnounce(raw, Id128.NewRandom(), "raw", Frames.Now, 5).Frame);
+                    return Frames.Prefixed(body.Take(body.Length - Frames.Trailer - 1).Concat(body.Skip(body.Length - Frames.Trailer)).ToArray());
+                }
+                case "DIRECT shorter than its header": return Frames.Prefixed(Frames.Body(DirectFrame.Create(raw, "raw", Id128.NewRandom(), node.NodeId, node.Identity.EncryptionPublicKey, Frames.Now, 5, "").Frame).Take(60).ToArray());
+                case "timestamp out of range": return MessageFrame.CreateMessage(raw, Id128.NewRandom(), "raw", long.MaxValue, 5, MessageFlags.None, "x").Frame;
+                case "second HELLO": return Frames.Hello(raw, 1, 0, "raw");
+                case "second AUTH": return AuthFrame.Encode(raw, AuthFrame.DiallerRole, new byte[] { 1 }, new byte[] { 2 });
                 case "empty frame": return new byte[] { 0, 0, 0, 0 };
                 case "oversized frame": return new byte[] { 0x00, 0x10, 0x00, 0x00 };
                 default: throw new ArgumentException(kind);
@@ -101,30 +97,32 @@ namespace PSPeerChat.Core.Tests
         [InlineData("invalid UTF-8", CloseReason.ProtocolError)]
         [InlineData("name length past the end", CloseReason.ProtocolError)]
         [InlineData("MESSAGE shorter than its header", CloseReason.ProtocolError)]
+        [InlineData("ANNOUNCE without a 32-byte key", CloseReason.ProtocolError)]
+        [InlineData("DIRECT shorter than its header", CloseReason.ProtocolError)]
         [InlineData("timestamp out of range", CloseReason.ProtocolError)]
         [InlineData("second HELLO", CloseReason.ProtocolError)]
+        [InlineData("second AUTH", CloseReason.ProtocolError)]
         [InlineData("empty frame", CloseReason.ProtocolError)]
         [InlineData("oversized frame", CloseReason.FrameTooLarge)]
-        public async Task A_valid_HELLO_then_a_garbage_frame_closes_only_that_link(string kind, CloseReason expected)
+        public async Task A_valid_handshake_then_a_garbage_frame_closes_only_that_link(string kind, CloseReason expected)
         {
             using var net = await TwoLinkedNodesAsync("junk");
+            var rawIdentity = NodeIdentity.Create();
             using var raw = await RawPeer.ConnectAsync(net[0].Port);
-            Id128 rawId = Id128.NewRandom();
 
-            await raw.SendAsync(HelloFrame.Encode(rawId, 0x0123456789ABCDEFUL, 0, "raw"));
+            HelloFrame hello = await raw.HandshakeAsync(rawIdentity, "raw", 0x0123456789ABCDEFUL);
 
-            byte[] reply = await raw.ReadFrameAsync(Wait);
-            Assert.NotNull(reply);
-            HelloFrame hello = HelloFrame.TryDecode(reply, 0, reply.Length, out string error);
-            Assert.True(hello != null, error);
             Assert.Equal(net[0].Id, hello.NodeId.ToString());
             Assert.Equal("junk0", hello.Name);
             Assert.Equal(0x0123456789ABCDEFUL, hello.LinkToken); // the acceptor echoes the dialer's token
             Assert.Equal(net[0].Port, hello.ListenPort);
-            await Eventually.UntilAsync(() => net[0].GetPeers().Any(p => p.Id == rawId.ToString() && p.Name == "raw"), Wait, "the raw peer is registered");
+            Assert.Equal(net[0].Identity.SigningPublicKey, hello.SigningKey);
+            Assert.Equal(net[0].Identity.EncryptionPublicKey, hello.EncryptionKey);
+            string rawId = rawIdentity.NodeId.ToString();
+            await Eventually.UntilAsync(() => net[0].GetPeers().Any(p => p.Id == rawId && p.Name == "raw"), Wait, "the raw peer is registered");
             Assert.Equal(2, net[0].PeerCount);
 
-            await raw.SendAsync(Garbage(kind, rawId));
+            await raw.SendAsync(Garbage(kind, rawIdentity, net[0]));
 
             Assert.Equal(expected, await ReadCloseAsync(raw));
             Assert.True(await raw.ReadsEndOfStreamAsync(Wait));
@@ -135,6 +133,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(0, net[1].InboxCount);
             Assert.Equal(1, net[0].InvalidFrames);
             Assert.Equal(0, net[1].InvalidFrames);
+            Assert.Equal(0, net[0].InvalidSignatures); // malformed is not forged: no signature was ever checked
         }
     }
 }

@@ -28,6 +28,8 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(client.LocalAddress, far.FromName);
             Assert.Equal(1, far.Hops);
             Assert.Equal(net[0].Id, far.Via);
+            Assert.False(far.Verified);         // nothing proves who typed it
+            Assert.Equal(net[0].Id, far.Gateway); // but the gateway that signed it is known
 
             // The gateway node hears it too, from the text peer's address.
             PeerMessage near = await Task.Run(() => net[0].Receive(Wait));

@@ -23,12 +23,17 @@ namespace PSPeerChat.Core.Tests
             }
         }
 
+        /// <summary>
+        /// Builds the topology and lets the nodes' announcements (flooded like messages, so they move the same counters)
+        /// die down: the counts below are then taken relative to <see cref="Baseline"/>.
+        /// </summary>
         private static async Task<TestNetwork> BuildAsync(string topology)
         {
             var net = new TestNetwork(N, topology);
             try
             {
                 foreach (var (a, b) in Edges(topology)) await net.LinkAsync(a, b);
+                await net.SettleAsync(FramesPerMessage(topology));
                 return net;
             }
             catch
@@ -44,14 +49,33 @@ namespace PSPeerChat.Core.Tests
         /// </summary>
         private static long FramesPerMessage(string topology) => 2 * Edges(topology).Count() - (N - 1);
 
+        /// <summary>Counters of a settled network, before the test's broadcasts.</summary>
+        private sealed class Baseline
+        {
+            public Baseline(TestNetwork net)
+            {
+                Received = net.Traffic().received;
+                Relayed = net.Nodes.Select(n => n.MessagesRelayed).ToArray();
+                Duplicates = net.Nodes.Select(n => n.DuplicatesDropped).ToArray();
+            }
+
+            public long Received { get; }
+            public long[] Relayed { get; }
+            public long[] Duplicates { get; }
+
+            public long FramesSince(TestNetwork net) => net.Traffic().received - Received;
+            public long[] RelayedSince(TestNetwork net) => net.Nodes.Select((n, i) => n.MessagesRelayed - Relayed[i]).ToArray();
+            public long[] DuplicatesSince(TestNetwork net) => net.Nodes.Select((n, i) => n.DuplicatesDropped - Duplicates[i]).ToArray();
+        }
+
         /// <summary>Waits until every frame of the given number of broadcasts has been sent, received and handled.</summary>
-        private static Task QuiescentAsync(TestNetwork net, long expectedFrames, Func<bool> alsoTrue, string what)
+        private static Task QuiescentAsync(TestNetwork net, Baseline baseline, long expectedFrames, Func<bool> alsoTrue, string what)
         {
             return Eventually.UntilAsync(() =>
             {
                 net.CollectAll();
                 var t = net.Traffic();
-                return alsoTrue() && t.received >= expectedFrames && t.sent == t.received && t.queued == 0;
+                return alsoTrue() && t.received - baseline.Received >= expectedFrames && t.sent == t.received && t.queued == 0;
             }, Wait, what, net.Describe);
         }
 
@@ -59,9 +83,10 @@ namespace PSPeerChat.Core.Tests
         public async Task In_a_line_a_broadcast_from_an_end_reaches_every_other_node_once_with_hops_equal_to_the_distance()
         {
             using var net = await BuildAsync("line");
+            var baseline = new Baseline(net);
 
             PeerMessage west = net[0].Broadcast("from the west end");
-            await QuiescentAsync(net, 5, () => Enumerable.Range(1, 5).All(k => net.Inboxes[k].Count >= 1) && net.Nodes.Sum(n => n.MessagesDelivered) >= 5, "the west broadcast reached n1..n5");
+            await QuiescentAsync(net, baseline, 5, () => Enumerable.Range(1, 5).All(k => net.Inboxes[k].Count >= 1) && net.Nodes.Sum(n => n.MessagesDelivered) >= 5, "the west broadcast reached n1..n5");
 
             Assert.Empty(net.Inboxes[0]);
             for (int k = 1; k < N; k++)
@@ -75,17 +100,18 @@ namespace PSPeerChat.Core.Tests
             }
 
             PeerMessage east = net[5].Broadcast("from the east end");
-            await QuiescentAsync(net, 10, () => Enumerable.Range(0, 5).All(k => net.Inboxes[k].Any(m => m.Id == east.Id)) && net.Nodes.Sum(n => n.MessagesDelivered) >= 10, "the east broadcast reached n0..n4");
+            await QuiescentAsync(net, baseline, 10, () => Enumerable.Range(0, 5).All(k => net.Inboxes[k].Any(m => m.Id == east.Id)) && net.Nodes.Sum(n => n.MessagesDelivered) >= 10, "the east broadcast reached n0..n4");
 
             for (int k = 0; k < N - 1; k++)
             {
                 Assert.Equal(N - 1 - k, net.Inboxes[k].Single(m => m.Id == east.Id).Hops);
             }
             Assert.Single(net.Inboxes[5]);
-            Assert.Equal(2 * FramesPerMessage("line"), net.Traffic().received);
-            Assert.All(net.Nodes, n => Assert.Equal(0, n.DuplicatesDropped));
-            Assert.Equal(new long[] { 0, 2, 2, 2, 2, 0 }, net.Nodes.Select(n => n.MessagesRelayed).ToArray());
+            Assert.Equal(2 * FramesPerMessage("line"), baseline.FramesSince(net));
+            Assert.All(baseline.DuplicatesSince(net), d => Assert.Equal(0, d));
+            Assert.Equal(new long[] { 0, 2, 2, 2, 2, 0 }, baseline.RelayedSince(net));
             Assert.Equal(new long[] { 1, 2, 2, 2, 2, 1 }, net.Nodes.Select(n => n.MessagesDelivered).ToArray());
+            Assert.All(net.Inboxes.SelectMany(box => box), m => Assert.True(m.Verified, "every broadcast arrives with a checked signature"));
         }
 
         [Theory]
@@ -94,6 +120,7 @@ namespace PSPeerChat.Core.Tests
         public async Task Every_node_broadcasts_once_and_every_node_receives_the_others_exactly_once(string topology)
         {
             using var net = await BuildAsync(topology);
+            var baseline = new Baseline(net);
             long perMessage = FramesPerMessage(topology);
 
             var hello = Enumerable.Range(0, N).Select(i => net[i].Broadcast("hello from n" + i)).ToList();
@@ -102,7 +129,7 @@ namespace PSPeerChat.Core.Tests
             // A marker from every node through the same links: once every node has every marker and the network is
             // quiet at the exact frame count, any extra copy of the first round would have shown up.
             var markers = Enumerable.Range(0, N).Select(i => net[i].Broadcast("marker from n" + i)).ToList();
-            await QuiescentAsync(net, 2 * N * perMessage, () => net.Inboxes.All(box => box.Count >= 2 * (N - 1)) && net.Nodes.Sum(n => n.MessagesDelivered) >= N * 2 * (N - 1), "every node has every marker and no frame is in flight");
+            await QuiescentAsync(net, baseline, 2 * N * perMessage, () => net.Inboxes.All(box => box.Count >= 2 * (N - 1)) && net.Nodes.Sum(n => n.MessagesDelivered) >= N * 2 * (N - 1), "every node has every marker and no frame is in flight");
 
             for (int i = 0; i < N; i++)
             {
@@ -120,10 +147,10 @@ namespace PSPeerChat.Core.Tests
             }
 
             int messages = 2 * N;
-            Assert.Equal(messages * perMessage, net.Traffic().received);
-            Assert.Equal(messages * (perMessage - (N - 1)), net.Nodes.Sum(n => n.DuplicatesDropped));
+            Assert.Equal(messages * perMessage, baseline.FramesSince(net));
+            Assert.Equal(messages * (perMessage - (N - 1)), baseline.DuplicatesSince(net).Sum());
             Assert.All(net.Nodes, n => Assert.Equal(messages - 2, n.MessagesDelivered));
-            Assert.All(net.Nodes, n => Assert.Equal(messages - 2, n.MessagesRelayed)); // each foreign message relayed once
+            Assert.All(baseline.RelayedSince(net), r => Assert.Equal(messages - 2, r)); // each foreign message relayed once
             Assert.All(net.Nodes, n => Assert.Equal(0, n.InvalidFrames));
         }
     }

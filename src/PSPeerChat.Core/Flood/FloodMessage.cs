@@ -13,6 +13,9 @@ namespace PSPeerChat.Flood
         public FrameType Type;
         public Id128 Id;
 
+        /// <summary>What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="SeenKey"/>).</summary>
+        public Id128 SeenKey => Type == FrameType.Direct ? Id : Flood.SeenKey.Of(OriginId, Id);
+
         /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT, whose sender only the recipient learns.</summary>
         public Id128 OriginId;
 

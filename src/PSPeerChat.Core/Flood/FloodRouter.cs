@@ -21,8 +21,8 @@ namespace PSPeerChat.Flood
 
         public SeenCache Seen => _seen;
 
-        /// <summary>Cheap pre-check before decoding: true when the id is already known.</summary>
-        public bool IsKnown(Id128 id) => _seen.Contains(id);
+        /// <summary>Cheap pre-check before decoding: true when the seen key (<see cref="SeenKey"/>) is already known.</summary>
+        public bool IsKnown(Id128 seenKey) => _seen.Contains(seenKey);
 
         public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, out int relayed, out int dropped)
             => Route(message, source, links, true, out relayed, out dropped);
@@ -35,7 +35,7 @@ namespace PSPeerChat.Flood
         {
             relayed = 0;
             dropped = 0;
-            if (!_seen.TryAdd(message.Id)) return RouteResult.Duplicate;
+            if (!_seen.TryAdd(message.SeenKey)) return RouteResult.Duplicate;
             if (message.OriginId == _self) return RouteResult.SelfEcho;
             if (relay && message.Hops < message.HopLimit)
             {
@@ -51,7 +51,7 @@ namespace PSPeerChat.Flood
         /// </summary>
         public void Originate(FloodMessage message, IFloodLink except, IReadOnlyList<IFloodLink> links, int waitMilliseconds, out int sent, out int dropped)
         {
-            _seen.TryAdd(message.Id);
+            _seen.TryAdd(message.SeenKey);
             SendToAll(new OutboundFrame(message.Frame, message), except, links, waitMilliseconds, out sent, out dropped);
         }
 

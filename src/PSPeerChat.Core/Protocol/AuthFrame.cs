@@ -40,7 +40,13 @@ namespace PSPeerChat.Protocol
             {
                 sha.TransformBlock(Context, 0, Context.Length, null, 0);
                 sha.TransformBlock(new[] { role }, 0, 1, null, 0);
+                // Each body with its length first: bytes cannot be moved from one HELLO to the other (a spliced transcript).
+                byte[] length = new byte[4];
+                BigEndian.WriteUInt32(length, 0, (uint)diallerHello.Length);
+                sha.TransformBlock(length, 0, 4, null, 0);
                 sha.TransformBlock(diallerHello, 0, diallerHello.Length, null, 0);
+                BigEndian.WriteUInt32(length, 0, (uint)acceptorHello.Length);
+                sha.TransformBlock(length, 0, 4, null, 0);
                 sha.TransformFinalBlock(acceptorHello, 0, acceptorHello.Length);
                 byte[] digest = sha.Hash;
                 byte[] transcript = new byte[Context.Length + digest.Length];

@@ -4,7 +4,8 @@ using PSPeerChat.Identity;
 namespace PSPeerChat.Protocol
 {
     /// <summary>
-    /// HELLO, the first frame each side sends (protocol.md §3.1). Body:
+    /// HELLO, the first frame each side sends (protocol.md §3.1). Exactly this, no trailing bytes (they could be
+    /// spliced into the AUTH transcript); later versions change the version byte. Body:
     /// type(1) magic "PSPC"(4) version(1) flags(1) nodeId(16) linkToken(8) listenPort(2) signingKey(32)
     /// encryptionKey(32) nonce(32) nameLength(1) name(n). Magic and version never move, so any later version is
     /// recognised and refused cleanly. The link token is chosen by the dialler and echoed by the acceptor; it orders
@@ -105,9 +106,9 @@ namespace PSPeerChat.Protocol
             hello.EncryptionKey = Slice(buffer, o, NodeIdentity.KeySize);
             o += NodeIdentity.KeySize + NonceSize;
             int nameLength = buffer[o++];
-            if (nameLength > ProtocolLimits.MaxNameBytes || o + nameLength > bodyOffset + bodyLength)
+            if (nameLength > ProtocolLimits.MaxNameBytes || o + nameLength != bodyOffset + bodyLength)
             {
-                error = "bad name length in HELLO";
+                error = "bad name length in HELLO (a version 2 HELLO ends with its name)";
                 return null;
             }
             try

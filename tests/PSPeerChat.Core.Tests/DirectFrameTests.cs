@@ -1,0 +1,163 @@
+using System;
+using System.Linq;
+using System.Text;
+using PSPeerChat.Flood;
+using PSPeerChat.Identity;
+using PSPeerChat.Protocol;
+using Xunit;
+
+namespace PSPeerChat.Core.Tests
+{
+    /// <summary>DIRECT: end-to-end encrypted to one recipient, the sender hidden inside; relays see only the header.</summary>
+    public class DirectFrameTests
+    {
+        private static readonly NodeIdentity Sender = NodeIdentity.Create();
+        private static readonly NodeIdentity Recipient = NodeIdentity.Create();
+        private static readonly NodeIdentity Bystander = NodeIdentity.Create();
+
+        // Body: type(1) flags(1) hopLimit(1) id(16) recipientId(16) ts(8) ephemeralKey(32) nonce(12) ciphertext hops(1).
+        private const int RecipientAt = 19;
+        private const int TimeAt = 35;
+
+        private static FloodMessage Create(string text = "meet me at noon", string name = "sender-name", byte hopLimit = 32, long ts = 1_700_000_000_000)
+        {
+            return DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, ts, hopLimit, text);
+        }
+
+        private static FloodMessage Decode(byte[] frame)
+        {
+            FloodMessage m = DirectFrame.TryDecode(frame, ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out string error);
+            if (m == null) throw new Xunit.Sdk.XunitException("DIRECT did not decode: " + error);
+            return m;
+        }
+
+        private static bool Opens(FloodMessage m, NodeIdentity who, out string error) => DirectFrame.TryOpen(m, who, new SignatureVerifier(), out _, out error);
+
+        [Theory]
+        [InlineData("meet me at noon", "sender-name")]
+        [InlineData("", "")]
+        [InlineData("grüße – こんにちは 👋🏽\nzweite Zeile", "Zoë 🎉")]
+        public void Create_then_decode_and_open_returns_every_field(string text, string name)
+        {
+            FloodMessage created = DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_321, 12, text);
+            Assert.Equal(1, created.Frame[created.Frame.Length - 1]);
+            Assert.Equal((byte)FrameType.Direct, created.Frame[ProtocolLimits.LengthPrefix]);
+
+            FloodMessage relayed = Decode(created.Frame);
+            Assert.Equal(FrameType.Direct, relayed.Type);
+            Assert.Equal(created.Id, relayed.Id);
+            Assert.Equal(Recipient.NodeId, relayed.RecipientId);
+            Assert.Equal(1_700_000_000_321, relayed.TimestampMs);
+            Assert.Equal(1, relayed.Hops);
+            Assert.Equal(12, relayed.HopLimit);
+            Assert.True(relayed.OriginId.IsEmpty); // a relay learns nothing of the sender
+            Assert.Null(relayed.Text);
+            Assert.True(MessageFrame.TryPeekId(created.Frame, ProtocolLimits.LengthPrefix, Frames.BodyLength(created.Frame), out Id128 peeked));
+            Assert.Equal(created.Id, peeked);
+
+            Assert.True(DirectFrame.TryOpen(relayed, Recipient, new SignatureVerifier(), out byte[] senderKey, out string error), error);
+            Assert.Equal(Sender.NodeId, relayed.OriginId);
+            Assert.Equal(name, relayed.OriginName);
+            Assert.Equal(text, relayed.Text);
+            Assert.Equal(Sender.SigningPublicKey, senderKey);
+        }
+
+        [Fact]
+        public void The_frame_carries_neither_the_text_nor_the_sender_in_clear()
+        {
+            string text = "the launch code is 0000-" + Guid.NewGuid();
+            FloodMessage created = Create(text, "very-recognisable-sender");
+            byte[] frame = created.Frame;
+
+            Assert.False(Frames.Contains(frame, Encoding.UTF8.GetBytes(text)));
+            Assert.False(Frames.Contains(frame, Encoding.UTF8.GetBytes("very-recognisable-sender")));
+            byte[] senderId = new byte[16];
+            Sender.NodeId.Write(senderId, 0);
+            Assert.False(Frames.Contains(frame, senderId));
+            Assert.False(Frames.Contains(frame, Sender.SigningPublicKey));
+            Assert.False(Frames.Contains(frame, Sender.EncryptionPublicKey));
+            // The recipient is visible: relays need it to know where the frame ends.
+            Assert.Equal(Recipient.NodeId, Id128.Read(frame, ProtocolLimits.LengthPrefix + RecipientAt));
+        }
+
+        [Fact]
+        public void Two_frames_of_the_same_text_look_unrelated()
+        {
+            byte[] a = Create("same text").Frame;
+            byte[] b = Create("same text").Frame;
+
+            Assert.Equal(a.Length, b.Length);
+            int start = ProtocolLimits.LengthPrefix + TimeAt + 8; // after the clear id, recipient and time
+            int same = Enumerable.Range(start, a.Length - 1 - start).Count(i => a[i] == b[i]);
+            Assert.True(same < (a.Length - start) / 8, same + " of " + (a.Length - start) + " key/nonce/ciphertext bytes are equal");
+        }
+
+        [Fact]
+        public void Nobody_but_the_recipient_can_open_it()
+        {
+            FloodMessage m = Decode(Create().Frame);
+
+            Assert.False(Opens(m, Bystander, out string error));
+            Assert.Contains("authentication", error);
+            Assert.False(Opens(m, Sender, out _)); // not even the sender
+            Assert.True(Opens(Decode(Create().Frame), Recipient, out error), error);
+        }
+
+        [Fact]
+        public void Flipping_any_byte_but_the_hop_count_makes_the_recipient_refuse_it()
+        {
+            byte[] frame = Create("tamper with me", "s", hopLimit: 200).Frame;
+
+            for (int i = ProtocolLimits.LengthPrefix; i < frame.Length - 1; i++)
+            {
+                byte[] flipped = (byte[])frame.Clone();
+                flipped[i] ^= 0x01;
+                FloodMessage m = DirectFrame.TryDecode(flipped, ProtocolLimits.LengthPrefix, Frames.BodyLength(flipped), out _);
+                if (m == null) continue;
+                Assert.False(Opens(m, Recipient, out _), "flipping byte " + i + " of " + frame.Length + " still opens");
+            }
+            for (int hops = 1; hops <= 200; hops += 13)
+            {
+                Assert.True(Opens(Decode(Frames.WithHops(frame, (byte)hops)), Recipient, out string error), "hop count " + hops + ": " + error);
+            }
+        }
+
+        [Fact]
+        public void No_truncation_opens()
+        {
+            byte[] frame = Create("cut me short").Frame;
+            int body = Frames.BodyLength(frame);
+
+            for (int length = 0; length < body; length++)
+            {
+                byte[] cut = Frames.Prefixed(Frames.Body(frame).Take(length).ToArray());
+                FloodMessage m = DirectFrame.TryDecode(cut, ProtocolLimits.LengthPrefix, length, out string error);
+                if (m == null)
+                {
+                    Assert.False(string.IsNullOrEmpty(error));
+                    continue;
+                }
+                Assert.False(Opens(m, Recipient, out _), "cut at " + length + " of " + body + " still opens");
+            }
+        }
+
+        [Fact]
+        public void Decode_checks_the_hop_count_against_the_hop_limit()
+        {
+            byte[] frame = Create(hopLimit: 5).Frame;
+
+            Assert.Null(DirectFrame.TryDecode(Frames.WithHops(frame, 0), ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out string error));
+            Assert.Contains("hop", error);
+            Assert.Null(DirectFrame.TryDecode(Frames.WithHops(frame, 6), ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out _));
+            Assert.NotNull(DirectFrame.TryDecode(Frames.WithHops(frame, 5), ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out _));
+        }
+
+        [Fact]
+        public void Create_refuses_text_over_the_limit()
+        {
+            Assert.Throws<ArgumentException>(() => Create(new string('t', ProtocolLimits.MaxTextBytes + 1)));
+            FloodMessage max = Create(new string('t', ProtocolLimits.MaxTextBytes));
+            Assert.True(Frames.BodyLength(max.Frame) <= ProtocolLimits.MaxFrameBody);
+        }
+    }
+}
