@@ -61,6 +61,7 @@ function Invoke-Build {
     if (Test-Path $ModuleSrcDir) {
         Copy-Item -Path (Join-Path $ModuleSrcDir '*') -Destination $ModuleOutDir -Recurse -Force
     }
+    Copy-Item -Path (Join-Path $Root 'LICENSE') -Destination $ModuleOutDir -Force
 
     # PSPeerChat.dll, PSPeerChat.Core.dll and any dependency dll, never System.Management.Automation.dll.
     Get-ChildItem -Path $binDir -Filter '*.dll' -File |

@@ -5,7 +5,7 @@
     Author                 = 'PSPeerChat contributors'
     CompanyName            = 'PSPeerChat contributors'
     Copyright              = '(c) PSPeerChat contributors.'
-    Description            = 'Serverless peer-to-peer chat network: make this PowerShell session a node.'
+    Description            = 'Serverless peer-to-peer chat network: makes this PowerShell session a node that floods signed broadcasts to every node, joins through any member, repairs itself, and sends end-to-end encrypted direct messages. Speaks the plain text protocol of "Peer to Peer Chat Network in Go" too. Tested on PowerShell 7.6 (Linux); built for Windows PowerShell 5.1 as well, untested there.'
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
@@ -29,7 +29,9 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags = @('P2P', 'Chat', 'Network', 'Flood')
+            Tags         = @('P2P', 'PeerToPeer', 'Chat', 'Network', 'Flood', 'Gossip', 'Ed25519', 'Encryption', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            License      = 'MIT (see LICENSE in the module folder)'
+            ReleaseNotes = '0.1.0: flood-fill chat with automatic joining and repair, signed broadcasts, authenticated links, encrypted direct messages, events, help and examples. Wire protocol version 2 (docs/protocol.md).'
         }
     }
 }
