@@ -102,10 +102,10 @@ function Get-PesterManifestPath {
 # The chat console test drives Enter-PeerChat in tmux, with nc as a plain text peer. Install them where this
 # script may (root with apt-get, as on CI); elsewhere that test is skipped and says why.
 function Install-TestTools {
-    $missing = @(@{ Command = 'tmux'; Package = 'tmux' }, @{ Command = 'nc'; Package = 'netcat-openbsd' }) |
-        Where-Object { -not (Get-Command $_.Command -CommandType Application -ErrorAction SilentlyContinue) }
+    $missing = @(@(@{ Command = 'tmux'; Package = 'tmux' }, @{ Command = 'nc'; Package = 'netcat-openbsd' }) |
+        Where-Object { -not (Get-Command $_.Command -CommandType Application -ErrorAction SilentlyContinue) })
     if ($missing.Count -eq 0) { return }
-    $packages = $missing.Package -join ' '
+    $packages = @($missing | ForEach-Object { $_.Package }) -join ' '
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
     if (-not $isRoot -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
         Write-Warning "Not installed: $packages. The chat console tests will be skipped (install them to run those)."
@@ -113,7 +113,7 @@ function Install-TestTools {
     }
     Write-Host "==> apt-get install $packages (for the chat console tests)"
     & apt-get update -qq *> $null
-    & apt-get install -y -qq @($missing.Package) *> $null
+    & apt-get install -y -qq @($missing | ForEach-Object { $_.Package }) *> $null
     if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get could not install $packages; the chat console tests will be skipped." }
 }
 
