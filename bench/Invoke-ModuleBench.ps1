@@ -9,7 +9,9 @@
     waits for the directories and the ANNOUNCE flood to settle, warms up (every node broadcasts once, all
     N*(N-1) deliveries), pauses 500 ms, then sends M messages round-robin with Send-PeerMessage and takes the
     deliveries out with Receive-PeerMessage, sweeping every node after each round of N sends (unpaced) or while
-    waiting for the next send (paced). One session is one thread: the sweep's lag is part of the module's latency.
+    waiting for the next send (paced), then until all arrived; sweeps start at most every -SweepIntervalMs, so the
+    script does not take a core from the engine. One session is one thread: the sweep's lag is part of the
+    module's latency.
     Latency is receipt minus the send timestamp carried in the text, both on [Diagnostics.Stopwatch].
 
     Then receivePerSec: one node's inbox is filled with -FillMessages messages from a neighbour (signed, as
@@ -34,6 +36,10 @@ param(
     # Messages per second; 0 sends as fast as the script can.
     [ValidateRange(0, 1000000)]
     [double]$Rate = 0,
+
+    # Sweeps of every inbox start at most this often while waiting (each is N Receive-PeerMessage calls).
+    [ValidateRange(1, 1000)]
+    [int]$SweepIntervalMs = 5,
 
     # Messages put in one inbox for the receivePerSec figure; 0 skips it.
     [ValidateRange(0, 10000000)]
@@ -348,6 +354,7 @@ try {
     $expected = [long]$M * ($N - 1)
     $sent = 0
     $ticksPerMessage = if ($Rate -gt 0) { $freq / $Rate } else { 0 }
+    $sweepTicks = [long]($SweepIntervalMs * $freq / 1000)
     $start = [System.Diagnostics.Stopwatch]::GetTimestamp()
     $lastSendTicks = $start
 
@@ -355,7 +362,12 @@ try {
         if ($Rate -gt 0) {
             $due = $start + [long]($k * $ticksPerMessage)
             while ($due -gt [System.Diagnostics.Stopwatch]::GetTimestamp()) {
-                if ((Invoke-Sweep) -eq 0 -and ($due - [System.Diagnostics.Stopwatch]::GetTimestamp()) -gt ($freq / 500)) { Start-Sleep -Milliseconds 1 }
+                $swept = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                $null = Invoke-Sweep
+                # Not more often than every SweepIntervalMs, and never past the next send.
+                $next = [Math]::Min($due, $swept + $sweepTicks)
+                $pause = [int][Math]::Floor(($next - [System.Diagnostics.Stopwatch]::GetTimestamp()) * 1000 / $freq)
+                if ($pause -ge 1) { Start-Sleep -Milliseconds $pause }
             }
         }
         $origin = $k % $N
@@ -375,10 +387,10 @@ try {
     while ($rec.Delivered -lt $expected) {
         $now = [System.Diagnostics.Stopwatch]::GetTimestamp()
         if ((Invoke-Sweep) -gt 0) { $lastProgress = $now }
-        else {
-            if (($now - $lastProgress) / $freq -gt 20) { $complete = $false; break }
-            Start-Sleep -Milliseconds 1
-        }
+        elseif (($now - $lastProgress) / $freq -gt 20) { $complete = $false; break }
+        # A sweep as soon as the last one ended would take a core from the engine (two in all on the reference machine).
+        $pause = [int][Math]::Floor(($now + $sweepTicks - [System.Diagnostics.Stopwatch]::GetTimestamp()) * 1000 / $freq)
+        if ($pause -ge 1) { Start-Sleep -Milliseconds $pause }
         if ($now -ge $nextSample) {
             $nextSample = $now + $sampleEvery
             $proc.Refresh(); $rssPeak = [Math]::Max($rssPeak, $proc.WorkingSet64)
@@ -457,7 +469,7 @@ $result = [ordered]@{
     messages                  = $M
     rate                      = $Rate
     signed                    = $true
-    consumer                  = 'Receive-PeerMessage sweep'
+    consumer                  = "Receive-PeerMessage sweep every $SweepIntervalMs ms"
     run                       = '1'
     complete                  = ($complete -and $delivered -eq $expected)
     deliveryRatio             = Get-Rounded ($delivered / $expected) 6
@@ -506,12 +518,15 @@ if (-not $JsonOnly) {
         'module signed N={0} M={1} {2}: {3:N0}/{4:N0} delivered (ratio {5:0.####}) in {6:N0} ms = {7:N0} deliveries/s, {8:N1} msgs/s (sent at {9:N0}/s); ' +
         'latency p50 {10:0.##} p90 {11:0.##} p99 {12:0.##} max {13:0.##} ms (engine p50 {14:0.##} p99 {15:0.##}); duplicates {16:0.##}/msg, app duplicates {17}, self-echoes {18}; ' +
         'in flight max {19:N0}; RSS {20:N0} MB end, {21:N0} MB peak; CPU {22:N2} s ({23:0.##} cores); GC {24}/{25}/{26}, {27:N0} MB allocated; ' +
-        'verify {28:N0}/s/core -> {29:P0} of the {30}-core bound; Receive-PeerMessage | Measure-Object: {31:N0} messages/s ({32:N0} in {33:N2} s; inbox filled at {34:N0} sends/s)',
+        'verify {28:N0}/s/core -> {29:P0} of the {30}-core bound',
         $N, $M, $mode, $delivered, $expected, $result.deliveryRatio, $result.wallMs, $result.deliveriesPerSec, $result.messagesPerSec, $result.sendRate,
         $result.latencyMs.p50, $result.latencyMs.p90, $result.latencyMs.p99, $result.latencyMs.max, $result.engineLatencyMs.p50, $result.engineLatencyMs.p99,
         $result.duplicates, $result.appDuplicates, $result.selfEchoes, $inflightMax, $result.rssMB.end, $result.rssMB.peak, $result.cpuSec, $result.cpuCores,
-        $gc0, $gc1, $gc2, $result.allocatedMB, $result.verifyPerSecCore, $result.verificationBoundFraction, $cores,
-        $(if ($null -ne $receivePerSec) { $receivePerSec } else { 0 }), $receiveCount, $(if ($null -ne $receiveSec) { $receiveSec } else { 0 }), $(if ($null -ne $fillSendPerSec) { $fillSendPerSec } else { 0 }))
+        $gc0, $gc1, $gc2, $result.allocatedMB, $result.verifyPerSecCore, $result.verificationBoundFraction, $cores)
+    if ($null -ne $receivePerSec) {
+        $text += [string]::Format($c, '; Receive-PeerMessage | Measure-Object: {0:N0} messages/s ({1:N0} in {2:N2} s; the inbox was filled at {3:N0} sends/s)',
+            $receivePerSec, $receiveCount, $receiveSec, $fillSendPerSec)
+    }
     if (-not $result.complete) { $text += ' INCOMPLETE' }
     Write-Output $text
 }
