@@ -261,6 +261,7 @@ function Invoke-Bench {
         $paced = @('--nodes', [string]$Nodes, '--messages', [string](10 * $pace), '--rate', [string]$pace, '--runs', '1')
         & $step "engine, signed, paced at $pace msg/s (1 run)" 'dotnet' (@($benchDll) + $paced)
     }
+    & $step 'engine, idle node memory' 'dotnet' @($benchDll, '--idle')
     & $step 'module, signed (fresh pwsh)' 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Invoke-ModuleBench.ps1'),
         '-ModulePath', $ManifestPath, '-Nodes', [string]$Nodes, '-Messages', [string]$Messages, '-Rate', $Rate.ToString($inv))
 

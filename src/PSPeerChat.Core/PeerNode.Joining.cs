@@ -106,7 +106,7 @@ namespace PSPeerChat
             foreach (PeerConnection link in Volatile.Read(ref _links).Cast<PeerConnection>())
             {
                 if (link.IsText) continue; // the article's protocol has no keepalive
-                if (now - link.LastReceivedMs > idleMs)
+                if (now - link.LastReceivedMs > idleMs && !link.HasUnreadData)
                 {
                     link.Close(CloseReason.ConnectionLost, "nothing received for " + Options.IdleTimeout.TotalSeconds + " s");
                     continue;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -18,6 +19,7 @@ namespace PSPeerChat.Transport
     internal sealed class PeerConnection : IFloodLink
     {
         private const int InitialReadBuffer = 4096;
+        private static readonly long SliceTicks = Stopwatch.Frequency / 500; // 2 ms of frame handling, then let other links run
         private const int WriteBatchFrames = 256;
         private const int CoalesceLimit = 64 * 1024;
         private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
@@ -56,6 +58,25 @@ namespace PSPeerChat.Transport
 
         /// <summary>Clock reading (PeerNode.NowMs) of the last bytes received: the keepalive's evidence of life.</summary>
         public long LastReceivedMs => Interlocked.Read(ref _lastReceivedMs);
+
+        /// <summary>
+        /// True when bytes wait in the socket: the neighbour is alive even if this node, overloaded, has not read them
+        /// yet (the keepalive must not drop a link for our own slowness).
+        /// </summary>
+        public bool HasUnreadData
+        {
+            get
+            {
+                try
+                {
+                    return _socket.Available > 0;
+                }
+                catch (Exception)
+                {
+                    return false; // disposed or failed: no evidence of life
+                }
+            }
+        }
 
         /// <summary>When this link last asked its neighbour for addresses, and last answered such a request (rate limits, protocol.md §4.2).</summary>
         public long LastAddressRequestMs;
@@ -269,6 +290,7 @@ namespace PSPeerChat.Transport
 
         private async Task ReadFramesAsync(int start, int end)
         {
+            long sliceStart = Stopwatch.GetTimestamp();
             while (true)
             {
                 int needed = ProtocolLimits.LengthPrefix;
@@ -280,6 +302,14 @@ namespace PSPeerChat.Transport
                         int body = start + ProtocolLimits.LengthPrefix;
                         start = body + bodyLength;
                         if (!HandleFrame(body, bodyLength)) return;
+                        if (Stopwatch.GetTimestamp() - sliceStart > SliceTicks)
+                        {
+                            // A busy link must not keep its thread: with verification at ~80 us a frame, a full buffer
+                            // is tens of milliseconds, and starved readers of other links would look dead to the keepalive.
+                            Interlocked.Exchange(ref _lastReceivedMs, PeerNode.NowMs());
+                            await Task.Yield();
+                            sliceStart = Stopwatch.GetTimestamp();
+                        }
                         continue;
                     }
                     if (status == FrameReadStatus.TooLarge)
