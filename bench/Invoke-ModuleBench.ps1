@@ -407,6 +407,11 @@ try {
     $rssPeak = [Math]::Max($rssPeak, $rssEnd)
     $verified = (& $sum SignaturesVerified) - $ver0
     $sendDrops = (& $sum SendDrops) - $drop0
+    # Where a missing delivery could have gone: refused as a replay, a bad frame, a link that closed mid-run.
+    $replaysRefused = & $sum ReplaysRefused
+    $invalidFrames = (& $sum InvalidFrames) + (& $sum InvalidSignatures)
+    $engineDelivered = & $sum MessagesDelivered
+    $linksNow = (& $sum PeerCount)
     $inboxDrops = (& $sum InboxDropped) - $inbox0
     # Stragglers (duplicates, echoes) would show up now.
     Start-Sleep -Milliseconds 200
@@ -488,6 +493,10 @@ $result = [ordered]@{
     inFlight                  = [ordered]@{ max = $inflightMax; mean = Get-Rounded ($(if ($inflightSamples) { $inflightSum / $inflightSamples } else { 0 })) 1 }
     signaturesVerified        = $verified
     sendDrops                 = $sendDrops
+    replaysRefused            = $replaysRefused
+    invalid                   = $invalidFrames
+    engineDeliveredTotal      = $engineDelivered
+    linkEndsAtEnd             = $linksNow
     inboxDropped              = $inboxDrops
     rssMB                     = [ordered]@{ end = Get-Rounded ($rssEnd / 1MB) 1; peak = Get-Rounded ($rssPeak / 1MB) 1 }
     cpuSec                    = Get-Rounded $cpuSec 3
