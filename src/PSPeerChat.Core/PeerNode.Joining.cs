@@ -56,15 +56,7 @@ namespace PSPeerChat
         /// </summary>
         public void Abort()
         {
-            PeerConnection[] links;
-            lock (_gate)
-            {
-                if (State != PeerNodeState.Running) return;
-                Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
-                links = _connections.ToArray();
-            }
-            _lifetime.Cancel();
-            DisposeListener();
+            if (!BeginStopping(out PeerConnection[] links)) return;
             foreach (PeerConnection link in links) link.Abort();
             WaitForLoops(links);
         }

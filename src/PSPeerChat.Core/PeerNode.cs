@@ -99,19 +99,25 @@ namespace PSPeerChat
         /// </summary>
         public void Stop()
         {
-            PeerConnection[] links;
-            lock (_gate)
-            {
-                if (State != PeerNodeState.Running) return;
-                Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
-                links = _connections.ToArray();
-            }
-            _lifetime.Cancel();
-            DisposeListener();
+            if (!BeginStopping(out PeerConnection[] links)) return;
             foreach (PeerConnection link in links) link.Close(CloseReason.Shutdown, Name + " is stopping");
             Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(StopFlushWait);
             foreach (PeerConnection link in links) link.DisposeSocket();
             WaitForLoops(links);
+        }
+
+        /// <summary>Moves a running node to Stopping (once), ends joining and accepting; returns every open link.</summary>
+        private bool BeginStopping(out PeerConnection[] links)
+        {
+            lock (_gate)
+            {
+                links = _connections.ToArray();
+                if (State != PeerNodeState.Running) return false;
+                Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
+            }
+            _lifetime.Cancel();
+            DisposeListener();
+            return true;
         }
 
         private void DisposeListener()
