@@ -248,7 +248,7 @@ function Invoke-Bench {
         if ($code -ne 0) { Write-Host "    (exit code $code)"; $script:BenchFailures++ }
         # The median line when there is one, else the single run's line.
         $json = @($lines | Where-Object { $_ -like '{*' } | ForEach-Object { $_ | ConvertFrom-Json })
-        $pick = @($json | Where-Object { $_.run -eq 'median' }) + @($json) | Select-Object -First 1
+        $pick = @($json | Where-Object { $_.PSObject.Properties['run'] -and $_.run -eq 'median' }) + @($json) | Select-Object -First 1
         if ($pick) { $summary.Add([pscustomobject]@{ Title = $Title; Result = $pick }) }
     }
     $script:BenchFailures = 0

@@ -36,7 +36,7 @@ namespace PSPeerChat.Bench
             System.Threading.Thread.Sleep(1500);
             long after = GC.GetTotalMemory(true);
             double perNode = (after - before) / 10.0;
-            Console.WriteLine("{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"figure\":\"idleNode\",\"idleNodeHeapBytes\":" + Math.Round(perNode) + "}");
+            Console.WriteLine("{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":\"idle\",\"figure\":\"idleNode\",\"idleNodeHeapBytes\":" + Math.Round(perNode) + "}");
             Console.WriteLine("idle node: " + (perNode / 1024).ToString("N1", CultureInfo.InvariantCulture) + " KiB of managed heap per node (10 idle nodes, after a full GC)");
             foreach (PeerNode node in nodes) node.Stop();
             first.Stop();
