@@ -280,6 +280,11 @@ function Invoke-Bench {
     }
     foreach ($s in $summary) {
         $r = $s.Result
+        $idle = & $figure $r 'idleNodeHeapBytes'
+        if (-not [double]::IsNaN($idle)) {
+            Write-Host ([string]::Format($inv, '{0,-48} {1:N1} KiB of managed heap per idle node', $s.Title, $idle / 1024))
+            continue
+        }
         $line = [string]::Format($inv, '{0,-48} N={1} M={2,-5} {3,9:N0} deliveries/s  ratio {4:0.###}  latency p50 {5,8:N1} p99 {6,8:N1} ms  dup {7:0.#}/msg  RSS peak {8,4:N0} MB  CPU {9,6:N2} s  {10:P0} of verify bound',
             $s.Title, (& $figure $r 'nodes'), (& $figure $r 'messages'), (& $figure $r 'deliveriesPerSec'), (& $figure $r 'deliveryRatio'),
             (& $figure $r 'latencyMs.p50'), (& $figure $r 'latencyMs.p99'), (& $figure $r 'duplicates'), (& $figure $r 'rssMB.peak'), (& $figure $r 'cpuSec'),
