@@ -32,11 +32,12 @@ namespace PSPeerChat.Core.Tests
         public async Task A_live_link_measures_its_round_trip_and_stays_up_past_the_idle_timeout()
         {
             PeerNodeOptions fast = TestNetwork.Options("a");
-            fast.KeepaliveInterval = TimeSpan.FromMilliseconds(300);
-            fast.IdleTimeout = TimeSpan.FromSeconds(1);
+            // PINGs go out at the maintenance tick (1 s): a PING every tick, and an idle timeout of 3.5 ticks.
+            fast.KeepaliveInterval = TimeSpan.FromSeconds(1);
+            fast.IdleTimeout = TimeSpan.FromSeconds(3.5);
             PeerNodeOptions other = TestNetwork.Options("b");
-            other.KeepaliveInterval = TimeSpan.FromMilliseconds(300);
-            other.IdleTimeout = TimeSpan.FromSeconds(1);
+            other.KeepaliveInterval = TimeSpan.FromSeconds(1);
+            other.IdleTimeout = TimeSpan.FromSeconds(3.5);
             using PeerNode a = PeerNode.Start(fast);
             using PeerNode b = PeerNode.Start(other);
             Peer link = await a.ConnectAsync(TestNetwork.AddressOf(b), PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
@@ -44,9 +45,9 @@ namespace PSPeerChat.Core.Tests
             await Eventually.UntilAsync(() => link.LatencyMs >= 0, TimeSpan.FromSeconds(10), "a PONG came back");
             Assert.InRange(link.LatencyMs, 0, 1000);
 
-            // Three idle timeouts with no chat at all: the PINGs alone keep the link alive.
+            // Two idle timeouts with no chat at all: the PINGs alone keep the link alive.
             var quiet = Stopwatch.StartNew();
-            await Eventually.UntilAsync(() => quiet.Elapsed > TimeSpan.FromSeconds(3) || link.State != PeerState.Connected, TimeSpan.FromSeconds(10), "three idle timeouts passed");
+            await Eventually.UntilAsync(() => quiet.Elapsed > TimeSpan.FromSeconds(7.5) || link.State != PeerState.Connected, TimeSpan.FromSeconds(15), "two idle timeouts passed");
             Assert.Equal(PeerState.Connected, link.State);
             Assert.Equal(1, a.PeerCount);
             Assert.Equal(1, b.PeerCount);
