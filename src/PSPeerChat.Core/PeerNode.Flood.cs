@@ -122,7 +122,8 @@ namespace PSPeerChat
         {
             var type = (FrameType)buffer[body];
             bool chat = type != FrameType.Announce; // announcements are housekeeping: not in the message counters
-            if (SeenKey.TryPeek(buffer, body, length, out Id128 key) && _router.IsKnown(key))
+            bool peeked = SeenKey.TryPeek(buffer, body, length, out Id128 key);
+            if (peeked && _router.IsKnown(key))
             {
                 if (chat) Interlocked.Increment(ref _duplicatesDropped);
                 return true;
@@ -130,6 +131,7 @@ namespace PSPeerChat
             FloodMessage message = type == FrameType.Direct
                 ? DirectFrame.TryDecode(buffer, body, length, out string error)
                 : MessageFrame.TryDecode(buffer, body, length, out error);
+            if (message != null && peeked) message.SeenKey = key; // read from the same bytes a moment ago
             if (message == null || !IsPlausibleTime(message.TimestampMs))
             {
                 CountInvalidFrame();

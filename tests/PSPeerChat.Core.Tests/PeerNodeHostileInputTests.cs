@@ -12,20 +12,6 @@ namespace PSPeerChat.Core.Tests
     {
         private static readonly TimeSpan Wait = TestNetwork.Wait;
 
-        private static async Task<TestNetwork> TwoLinkedNodesAsync(string prefix)
-        {
-            var net = new TestNetwork(2, prefix);
-            try
-            {
-                await net.LinkAsync(0, 1);
-                return net;
-            }
-            catch
-            {
-                net.Dispose();
-                throw;
-            }
-        }
 
         /// <summary>The node's other link still carries messages both ways.</summary>
         private static async Task AssertStillChatsAsync(TestNetwork net, string tag)
@@ -42,7 +28,7 @@ namespace PSPeerChat.Core.Tests
         [Fact]
         public async Task A_length_prefix_over_64KiB_closes_that_link_only()
         {
-            using var net = await TwoLinkedNodesAsync("big");
+            using var net = await TestNetwork.LinkedPairAsync("big");
             using var raw = await RawPeer.ConnectAsync(net[0].Port);
 
             await raw.SendAsync(new byte[] { 0x00, 0x01, 0x86, 0xA0 }); // 100000, and no body at all
@@ -106,7 +92,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData("oversized frame", CloseReason.FrameTooLarge)]
         public async Task A_valid_handshake_then_a_garbage_frame_closes_only_that_link(string kind, CloseReason expected)
         {
-            using var net = await TwoLinkedNodesAsync("junk");
+            using var net = await TestNetwork.LinkedPairAsync("junk");
             var rawIdentity = NodeIdentity.Create();
             using var raw = await RawPeer.ConnectAsync(net[0].Port);
 

@@ -16,20 +16,6 @@ namespace PSPeerChat.Core.Tests
     {
         private static readonly TimeSpan Wait = TestNetwork.Wait;
 
-        private static async Task<TestNetwork> LinkedPairAsync(string prefix)
-        {
-            var net = new TestNetwork(2, prefix);
-            try
-            {
-                await net.LinkAsync(0, 1);
-                return net;
-            }
-            catch
-            {
-                net.Dispose();
-                throw;
-            }
-        }
 
         /// <summary>The genuine frame, changed after signing in the way the case names.</summary>
         private static byte[] Forge(string forgery, byte[] genuine, NodeIdentity forger, PeerNode victim)
@@ -57,7 +43,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData("C's id and C's key, the raw peer's signature")]
         public async Task A_forged_MESSAGE_is_not_delivered_not_relayed_and_closes_the_link(string forgery)
         {
-            using var net = await LinkedPairAsync("forge");
+            using var net = await TestNetwork.LinkedPairAsync("forge");
             var mallory = NodeIdentity.Create();
             FloodMessage genuine = Frames.LiveMessage(mallory, "mallory", "genuine text, signed once");
             byte[] forged = Forge(forgery, genuine.Frame, mallory, net[1]);
@@ -106,7 +92,7 @@ namespace PSPeerChat.Core.Tests
         [Fact]
         public async Task A_forged_ANNOUNCE_cannot_give_another_node_the_forgers_encryption_key()
         {
-            using var net = await LinkedPairAsync("fann");
+            using var net = await TestNetwork.LinkedPairAsync("fann");
             await Eventually.UntilAsync(() => net[0].GetDirectory().Any(e => e.Id == net[1].Id && e.CanReceiveDirect), Wait, "B knows C's encryption key from the handshake");
             var mallory = NodeIdentity.Create();
             // An ANNOUNCE of mallory's (payload: mallory's X25519 key), re-labelled as C's: C's id, C's signing key, mallory's signature.
@@ -136,7 +122,7 @@ namespace PSPeerChat.Core.Tests
         public async Task A_MESSAGE_relabelled_as_a_text_peers_line_fails_the_signature()
         {
             // The TextOrigin flag is inside the signature: a neighbour cannot make a verified message look unverified or back.
-            using var net = await LinkedPairAsync("flag");
+            using var net = await TestNetwork.LinkedPairAsync("flag");
             var mallory = NodeIdentity.Create();
             byte[] frame = (byte[])Frames.LiveMessage(mallory, "mallory", "signed as a node").Frame;
             frame[ProtocolLimits.LengthPrefix + Frames.BodyFlags] ^= (byte)MessageFlags.TextOrigin;

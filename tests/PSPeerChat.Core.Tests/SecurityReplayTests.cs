@@ -17,20 +17,6 @@ namespace PSPeerChat.Core.Tests
     {
         private static readonly TimeSpan Wait = TestNetwork.Wait;
 
-        private static async Task<TestNetwork> LinkedPairAsync(string prefix)
-        {
-            var net = new TestNetwork(2, prefix);
-            try
-            {
-                await net.LinkAsync(0, 1);
-                return net;
-            }
-            catch
-            {
-                net.Dispose();
-                throw;
-            }
-        }
 
         private static bool Has(TestNetwork net, int node, string id) => net.Collect(node).Any(m => m.Id == id);
 
@@ -39,7 +25,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData("a message the raw peer made itself and sent once")]
         public async Task A_frame_replayed_on_a_new_link_after_it_was_seen_is_delivered_nowhere_again(string source)
         {
-            using var net = await LinkedPairAsync("replay");
+            using var net = await TestNetwork.LinkedPairAsync("replay");
             var first = NodeIdentity.Create();
             byte[] captured;
             string id;
@@ -182,7 +168,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData(-4 * 60, true)]   // four minutes in transit is still inside the window
         public async Task The_timestamp_must_be_inside_the_acceptance_window(int offsetSeconds, bool accepted)
         {
-            using var net = await LinkedPairAsync("window");
+            using var net = await TestNetwork.LinkedPairAsync("window");
             var origin = NodeIdentity.Create();
             using var raw = await RawPeer.JoinAsync(net[0], origin, "origin");
             FloodMessage m = Frames.NewMessage("origin", "stamped " + offsetSeconds + " s off", signer: origin, timestampMs: Frames.Now + offsetSeconds * 1000L);

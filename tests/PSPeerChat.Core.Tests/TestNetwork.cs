@@ -60,6 +60,22 @@ namespace PSPeerChat.Core.Tests
 
         public static bool HasPeer(PeerNode node, PeerNode other) => node.GetPeers().Any(p => p.Id == other.Id && p.State == PeerState.Connected);
 
+        /// <summary>Two nodes, linked: node 0 dials node 1. Disposed again if linking fails.</summary>
+        public static async Task<TestNetwork> LinkedPairAsync(string prefix)
+        {
+            var net = new TestNetwork(2, prefix);
+            try
+            {
+                await net.LinkAsync(0, 1);
+                return net;
+            }
+            catch
+            {
+                net.Dispose();
+                throw;
+            }
+        }
+
         /// <summary>Node a dials node b; returns when both ends have registered the link.</summary>
         public async Task<Peer> LinkAsync(int a, int b)
         {

@@ -13,8 +13,17 @@ namespace PSPeerChat.Flood
         public FrameType Type;
         public Id128 Id;
 
-        /// <summary>What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="SeenKey"/>).</summary>
-        public Id128 SeenKey => Type == FrameType.Direct ? Id : Flood.SeenKey.Of(OriginId, Id);
+        private Id128? _seenKey;
+
+        /// <summary>
+        /// What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="Flood.SeenKey"/>).
+        /// Computed once; a receiver that already read it from the buffer hands it over instead of hashing again.
+        /// </summary>
+        public Id128 SeenKey
+        {
+            get => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Flood.SeenKey.Of(OriginId, Id)).Value;
+            set => _seenKey = value;
+        }
 
         /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT, whose sender only the recipient learns.</summary>
         public Id128 OriginId;

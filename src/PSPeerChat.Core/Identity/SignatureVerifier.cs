@@ -13,7 +13,7 @@ namespace PSPeerChat.Identity
     {
         private const int CacheCapacity = 4096;
         private readonly object _gate = new object();
-        private readonly Dictionary<Id128, Ed25519PublicKeyParameters> _keys = new Dictionary<Id128, Ed25519PublicKeyParameters>();
+        private readonly Dictionary<Id128, KeyValuePair<byte[], Ed25519PublicKeyParameters>> _keys = new Dictionary<Id128, KeyValuePair<byte[], Ed25519PublicKeyParameters>>();
         private readonly Queue<Id128> _order = new Queue<Id128>();
 
         /// <summary>True when <paramref name="signature"/> is the signature of the data by <paramref name="key"/>, whose id must be <paramref name="claimedId"/>.</summary>
@@ -35,15 +35,15 @@ namespace PSPeerChat.Identity
         {
             lock (_gate)
             {
-                if (_keys.TryGetValue(claimedId, out Ed25519PublicKeyParameters cached))
+                if (_keys.TryGetValue(claimedId, out KeyValuePair<byte[], Ed25519PublicKeyParameters> cached))
                 {
                     // The id is a hash of the key: a cached key for this id must be the same bytes.
-                    byte[] encoded = cached.GetEncoded();
+                    byte[] encoded = cached.Key;
                     for (int i = 0; i < NodeIdentity.KeySize; i++)
                     {
                         if (encoded[i] != key[keyOffset + i]) return null;
                     }
-                    return cached;
+                    return cached.Value;
                 }
             }
             if (NodeIdentity.IdFromKey(key, keyOffset) != claimedId) return null;
@@ -61,7 +61,7 @@ namespace PSPeerChat.Identity
                 if (!_keys.ContainsKey(claimedId))
                 {
                     if (_keys.Count >= CacheCapacity) _keys.Remove(_order.Dequeue());
-                    _keys.Add(claimedId, parsed);
+                    _keys.Add(claimedId, new KeyValuePair<byte[], Ed25519PublicKeyParameters>(parsed.GetEncoded(), parsed));
                     _order.Enqueue(claimedId);
                 }
             }
