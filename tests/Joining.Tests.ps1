@@ -202,6 +202,8 @@ Describe 'Link rules' {
         $m2 = Start-PeerNode -Name 'rule-m2' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
         $null = Connect-Peer -Node $m1 -Address $full.Endpoint -ErrorAction Stop
         $null = Connect-Peer -Node $m2 -Address $full.Endpoint -ErrorAction Stop
+        # Connect-Peer returns once the dialler registered the link; the acceptor registers a moment later.
+        $null = Wait-Until { $full.PeerCount -eq 2 } -TimeoutSec 5 -Because 'the full node holds its two links'
 
         $err = Get-ErrorRecord { Connect-Peer -Node (Start-PeerNode -Name 'rule-manual' -Port 0 -TargetPeers 0) -Address $full.Endpoint -ErrorAction Stop }
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'

@@ -171,12 +171,21 @@ namespace PSPeerChat.Transport
         /// Closes the link once (the first reason wins). A PeerChat neighbour gets a CLOSE frame with the reason
         /// when <paramref name="tellRemote"/>; the socket is disposed after the writer flushed it, or after a short linger.
         /// </summary>
-        public void Close(CloseReason reason, string detail, bool tellRemote = true)
+        /// <param name="drain">
+        /// The neighbour sent CLOSE: it still reads for a moment (its linger), so the frames already queued to it are
+        /// written out instead of being thrown away; they carry messages this node accepted and may not send again.
+        /// </param>
+        public void Close(CloseReason reason, string detail, bool tellRemote = true, bool drain = false)
         {
             if (!Peer.MarkClosed(reason, detail)) return;
             if (tellRemote && !IsText && Volatile.Read(ref _disposed) == 0)
             {
                 _queue.CompleteWith(new OutboundFrame(CloseFrame.Encode(reason, detail), null));
+                Task.Delay(CloseLinger).ContinueWith(_ => DisposeSocket(), TaskScheduler.Default);
+            }
+            else if (drain && Volatile.Read(ref _disposed) == 0)
+            {
+                _queue.CompleteWith(null);
                 Task.Delay(CloseLinger).ContinueWith(_ => DisposeSocket(), TaskScheduler.Default);
             }
             else
@@ -413,7 +422,7 @@ namespace PSPeerChat.Transport
                 string message = "Could not connect to " + Peer.Address + ": " + DescribeClose(reason, detail, remote: true) + ".";
                 _handshake.TrySetException(new PeerConnectException(Peer.Address, message, reason: reason));
             }
-            Close(reason, detail, tellRemote: false);
+            Close(reason, detail, tellRemote: false, drain: true);
             return false;
         }
 
