@@ -155,8 +155,9 @@ namespace PSPeerChat.Transport
                 _localHelloBody = HelloFrame.BodyOf(hello);
                 _queue.TryEnqueue(new OutboundFrame(hello, null), 0);
             }
-            _writer = WriteLoopAsync();
-            _reader = ReadLoopAsync();
+            _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
+            // Both loops' awaits keep no ConfigureAwait(false): each continuation returns to the bounded scheduler.
+            _reader = Task.Factory.StartNew(ReadLoopAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
         }
 
         public bool TryEnqueue(OutboundFrame frame, int waitMilliseconds)
@@ -239,10 +240,10 @@ namespace PSPeerChat.Transport
                 {
                     // protocol.md §5: a PeerChat dialer's first byte is the 0x00 of a length prefix; text never starts with NUL.
                     pending = ReceiveAsync(0);
-                    Task first = await Task.WhenAny(pending, Task.Delay(_node.Options.ProtocolDetectTimeout)).ConfigureAwait(false);
+                    Task first = await Task.WhenAny(pending, Task.Delay(_node.Options.ProtocolDetectTimeout));
                     if (first == pending)
                     {
-                        end = await pending.ConfigureAwait(false);
+                        end = await pending;
                         pending = null;
                         if (end == 0)
                         {
@@ -267,7 +268,7 @@ namespace PSPeerChat.Transport
                     _handshake.TrySetResult(Peer);
                     if (pending != null)
                     {
-                        end = await pending.ConfigureAwait(false);
+                        end = await pending;
                         if (end == 0)
                         {
                             Close(CloseReason.ConnectionLost, "the text peer left", tellRemote: false);
@@ -275,14 +276,14 @@ namespace PSPeerChat.Transport
                         }
                     }
                     Peer.CountReceived(end);
-                    await ReadLinesAsync(end).ConfigureAwait(false);
+                    await ReadLinesAsync(end);
                 }
                 else
                 {
                     if (end > 0) Peer.CountReceived(end);
                     using (new Timer(_ => { if (Peer.State == PeerState.Handshaking) Close(CloseReason.HandshakeTimeout, "no HELLO within " + _node.Options.HandshakeTimeout.TotalSeconds + " s"); }, null, _node.Options.HandshakeTimeout, Timeout.InfiniteTimeSpan))
                     {
-                        await ReadFramesAsync(start, end).ConfigureAwait(false);
+                        await ReadFramesAsync(start, end);
                     }
                 }
             }
@@ -338,7 +339,7 @@ namespace PSPeerChat.Transport
                 }
 
                 MakeRoom(ref start, ref end, needed);
-                int n = await ReceiveAsync(end).ConfigureAwait(false);
+                int n = await ReceiveAsync(end);
                 if (n == 0)
                 {
                     Close(CloseReason.ConnectionLost, end > start ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
@@ -542,7 +543,7 @@ namespace PSPeerChat.Transport
                 int before = start;
                 MakeRoom(ref start, ref end, Math.Min(end - start + InitialReadBuffer, ProtocolLimits.MaxLineBytes));
                 scanned -= before - start;
-                int n = await ReceiveAsync(end).ConfigureAwait(false);
+                int n = await ReceiveAsync(end);
                 if (n == 0)
                 {
                     if (end > start) _node.OnTextLine(this, _readBuffer, start, end - start); // a last line without newline
@@ -591,7 +592,7 @@ namespace PSPeerChat.Transport
                 while (true)
                 {
                     batch.Clear();
-                    await _queue.TakeBatchAsync(batch, WriteBatchFrames).ConfigureAwait(false);
+                    await _queue.TakeBatchAsync(batch, WriteBatchFrames);
                     if (batch.Count == 0) break;
 
                     bool closeAfter = false;
@@ -609,21 +610,21 @@ namespace PSPeerChat.Transport
                         // buffered reader and would lose lines that arrive together (protocol.md §5).
                         if (batch.Count == 1 || IsText || data.Length > CoalesceLimit)
                         {
-                            if (used > 0) await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                            if (used > 0) await SendAllAsync(_writeBuffer, used);
                             used = 0;
-                            await SendAllAsync(data, data.Length).ConfigureAwait(false);
+                            await SendAllAsync(data, data.Length);
                             continue;
                         }
                         if (used + data.Length > CoalesceLimit)
                         {
-                            await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                            await SendAllAsync(_writeBuffer, used);
                             used = 0;
                         }
                         EnsureWriteBuffer(used + data.Length);
                         Buffer.BlockCopy(data, 0, _writeBuffer, used, data.Length);
                         used += data.Length;
                     }
-                    if (used > 0) await SendAllAsync(_writeBuffer, used).ConfigureAwait(false);
+                    if (used > 0) await SendAllAsync(_writeBuffer, used);
                     Peer.CountSent(bytes, messages);
                     if (closeAfter)
                     {
@@ -660,7 +661,7 @@ namespace PSPeerChat.Transport
             int sent = 0;
             while (sent < count)
             {
-                int n = await _socket.SendAsync(new ArraySegment<byte>(data, sent, count - sent), SocketFlags.None).ConfigureAwait(false);
+                int n = await _socket.SendAsync(new ArraySegment<byte>(data, sent, count - sent), SocketFlags.None);
                 if (n <= 0) throw new SocketException((int)SocketError.ConnectionReset);
                 sent += n;
             }

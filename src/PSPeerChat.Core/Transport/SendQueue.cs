@@ -127,7 +127,7 @@ namespace PSPeerChat.Transport
                     _writerWaiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                     wait = _writerWaiting.Task;
                 }
-                await wait.ConfigureAwait(false);
+                await wait; // no ConfigureAwait(false): the writer resumes on LinkScheduler
             }
         }
     }
