@@ -263,6 +263,10 @@ function Invoke-Bench {
         $paced = @('--nodes', [string]$Nodes, '--messages', [string](10 * $pace), '--rate', [string]$pace, '--runs', '1', '--consumer', 'threads')
         & $step "engine, signed, paced at $pace msg/s (1 run)" 'dotnet' (@($benchDll) + $paced)
     }
+    # At 1,000 msg/s the 20 waiting threads are woken ~19,000 times a second, CPU the network then lacks; the polling
+    # consumer (one thread, a sweep every millisecond) shows what the network itself does at that rate.
+    $paced = @('--nodes', [string]$Nodes, '--messages', '10000', '--rate', '1000', '--runs', '1', '--consumer', 'poller')
+    & $step 'engine, signed, paced 1000 msg/s, poller (1 run)' 'dotnet' (@($benchDll) + $paced)
     & $step 'engine, idle node memory' 'dotnet' @($benchDll, '--idle')
     & $step 'module, signed (fresh pwsh)' 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Invoke-ModuleBench.ps1'),
         '-ModulePath', $ManifestPath, '-Nodes', [string]$Nodes, '-Messages', [string]$Messages, '-Rate', $Rate.ToString($inv))

@@ -250,6 +250,7 @@ namespace PSPeerChat.Bench
                 long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
 
                 long rssPeak = proc.WorkingSet64;
+                long heapPeak = GC.GetTotalMemory(false);
                 long inflightMax = 0;
                 double inflightSum = 0;
                 int inflightSamples = 0;
@@ -263,6 +264,7 @@ namespace PSPeerChat.Bench
                         Thread.Sleep(100);
                         p.Refresh();
                         rssPeak = Math.Max(rssPeak, p.WorkingSet64);
+                        heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(false));
                         long inflight = Interlocked.Read(ref _sent) - Interlocked.Read(ref _delivered) / (_n - 1);
                         if (inflight < 0) inflight = 0;
                         inflightMax = Math.Max(inflightMax, inflight);
@@ -365,6 +367,9 @@ namespace PSPeerChat.Bench
                 r.Set("gc.gen0", g0e);
                 r.Set("gc.gen1", g1e);
                 r.Set("gc.gen2", g2e);
+                // What of the RSS is the managed heap: its peak (live and not yet collected) and what the GC kept committed.
+                r.Set("gc.heapPeakMB", Math.Round(heapPeak / 1048576.0, 1));
+                r.Set("gc.committedMB", Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, 1));
                 r.Set("gc.pauseMs", Math.Round((GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds, 0));
                 r.Set("allocatedMB", Math.Round((alloc1 - alloc0) / 1048576.0, 1));
                 r.Set("allocatedBytesPerDelivery", Math.Round((alloc1 - alloc0) / (double)Math.Max(1, delivered), 0));

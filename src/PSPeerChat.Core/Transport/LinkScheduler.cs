@@ -4,11 +4,12 @@ using System.Threading.Tasks;
 namespace PSPeerChat.Transport
 {
     /// <summary>
-    /// Where every link's reader handles its frames: at most one reader per core at a time, process-wide. Frame
-    /// handling is CPU-bound (a signature check is ~80 us), and on the plain thread pool the pool's hill climbing
-    /// grew to 10-17 threads on 2 cores during a flood, so the verifications time-sliced against each other.
-    /// Readers never block (relays enqueue without waiting), so a bounded scheduler cannot deadlock; socket waits
-    /// hold no slot. The pair's worker keeps running queued readers on its thread instead of handing each to the pool.
+    /// Where every link's reader and writer loop runs: at most one loop step per core at a time, process-wide. Frame
+    /// handling is CPU-bound (a signature check is ~80 us); on the plain thread pool, hill climbing grew to 10-17
+    /// threads on 2 cores during a flood, the checks time-sliced against each other and idle workers spun between
+    /// writer wake-ups. The pair's worker runs queued loop steps one after another on its thread, without a pool
+    /// hand-off. Loops never block (relays enqueue without waiting), so the bound cannot deadlock; socket waits hold
+    /// no slot. The loops' awaits keep no ConfigureAwait(false), so each continuation comes back here.
     /// </summary>
     internal static class LinkScheduler
     {
