@@ -348,6 +348,7 @@ namespace PSPeerChat.Transport
                 end += n;
                 Peer.CountReceived(n);
                 Interlocked.Exchange(ref _lastReceivedMs, PeerNode.NowMs());
+                sliceStart = Stopwatch.GetTimestamp(); // waiting for bytes is not frame handling: a new slice begins
             }
         }
 
