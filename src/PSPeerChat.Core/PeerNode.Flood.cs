@@ -21,6 +21,7 @@ namespace PSPeerChat
         private long _replaysRefused;
         private long _sendDrops;
         private long _signaturesVerified;
+        private readonly ChecksInProgress _checks = new ChecksInProgress();
 
         /// <summary>Broadcasts and direct messages this node originated.</summary>
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
@@ -144,17 +145,38 @@ namespace PSPeerChat
                 return true;
             }
             bool unsignedBench = type == FrameType.Message && !Options.SignMessages;
-            if (type != FrameType.Direct && !unsignedBench)
+            bool signed = type != FrameType.Direct && !unsignedBench;
+            byte[] checkedFrame = message.Frame;
+            bool registered = false;
+            if (signed && peeked && !_checks.TryBegin(key, checkedFrame, out registered))
             {
-                Interlocked.Increment(ref _signaturesVerified);
-                if (!MessageFrame.VerifySignature(message, Verifier))
-                {
-                    Interlocked.Increment(ref _invalidSignatures);
-                    link.Close(CloseReason.ProtocolError, "a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + message.OriginId.ToString().Substring(0, 8));
-                    return false;
-                }
+                if (chat) Interlocked.Increment(ref _duplicatesDropped); // the same bytes are being checked on another link
+                return true;
             }
+            try
+            {
+                if (signed)
+                {
+                    Interlocked.Increment(ref _signaturesVerified);
+                    if (!MessageFrame.VerifySignature(message, Verifier))
+                    {
+                        Interlocked.Increment(ref _invalidSignatures);
+                        link.Close(CloseReason.ProtocolError, "a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + message.OriginId.ToString().Substring(0, 8));
+                        return false;
+                    }
+                }
+                return Accept(message, link, type, chat, unsignedBench);
+            }
+            finally
+            {
+                // After Route: a passed frame is in the seen cache by now, so no copy slips between the two.
+                if (registered) _checks.End(key, checkedFrame);
+            }
+        }
 
+        /// <summary>A flooded frame that passed every check: remembered, relayed and delivered (or opened, for a DIRECT to us).</summary>
+        private bool Accept(FloodMessage message, PeerConnection link, FrameType type, bool chat, bool unsignedBench)
+        {
             bool forUs = type == FrameType.Direct && message.RecipientId == NodeId;
             // A DIRECT for us is opened before its id is remembered: a tampered copy that arrives first must not
             // make the genuine one look like a duplicate.
