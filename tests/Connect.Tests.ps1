@@ -62,6 +62,18 @@ Describe 'Connect-Peer between two nodes' {
         $b.PeerCount | Should -Be 1
     }
 
+    It 'returns only once the other end has registered the link too, so that end can send over it at once' {
+        # Each end registers when the other's AUTH arrives; Connect-Peer waits for the acceptor's (protocol.md §3.1).
+        foreach ($round in 1..10) {
+            $null = Connect-Peer -Address "127.0.0.1:$($b.Port)" -Node $a
+            (Get-Peer -Node $b).Id | Should -Contain $a.Id -Because "in round $round the acceptor lists the link as soon as Connect-Peer returns"
+            Send-PeerMessage -Node $b -Text "round $round"
+            (Receive-PeerMessage -Node $a -Wait -Count 1 -Timeout 5).Text | Should -Be "round $round"
+            Get-Peer -Node $a | Disconnect-Peer -Confirm:$false
+            $null = Wait-Until { $a.PeerCount -eq 0 -and $b.PeerCount -eq 0 } -Because 'the link is gone on both ends before the next round'
+        }
+    }
+
     It 'filters Get-Peer by -Id and takes the node by name' {
         $c = Start-PeerNode -Name 'conn-c' -Port 0 -TargetPeers 0
         $null = Connect-Peer -Address "127.0.0.1:$($b.Port)", "127.0.0.1:$($c.Port)" -Node $a

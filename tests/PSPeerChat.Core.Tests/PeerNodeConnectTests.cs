@@ -39,6 +39,24 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task ConnectAsync_returns_once_the_acceptor_has_registered_the_link_too()
+        {
+            // Each end registers when the other's AUTH arrives. Returning on the dialler's registration alone left a
+            // moment in which the acceptor's broadcasts did not use the new link (protocol.md §3.1).
+            using var net = new TestNetwork(2, "both-ends");
+            for (int round = 0; round < 30; round++)
+            {
+                Peer peer = await net[0].ConnectAsync(TestNetwork.AddressOf(net[1]), PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
+                Assert.True(net[1].GetPeers().Any(p => p.Id == net[0].Id), "round " + round + ": the acceptor lists the link when ConnectAsync returns");
+
+                net[1].Broadcast("round " + round);
+                Assert.Equal("round " + round, (await Task.Run(() => net[0].Receive(Wait)))?.Text);
+                net[0].Disconnect(peer);
+                await Eventually.UntilAsync(() => net[0].PeerCount == 0 && net[1].PeerCount == 0, Wait, "the link is gone on both ends");
+            }
+        }
+
+        [Fact]
         public async Task Connecting_a_node_to_itself_fails_with_a_message_about_this_node()
         {
             using var net = new TestNetwork(2, "self");

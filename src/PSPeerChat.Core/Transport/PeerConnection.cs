@@ -23,6 +23,7 @@ namespace PSPeerChat.Transport
         private const int WriteBatchFrames = 256;
         private const int CoalesceLimit = 64 * 1024;
         private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan RemoteRegistrationWait = TimeSpan.FromSeconds(1);
 
         private readonly PeerNode _node;
         private readonly Socket _socket;
@@ -36,6 +37,7 @@ namespace PSPeerChat.Transport
         private long _lastReceivedMs;
         private long _pingNonce;
         private long _pingSentMs;
+        private int _awaitingRemoteRegistration;
         private HelloFrame _remoteHello;
         private byte[] _localHelloBody;
 
@@ -365,6 +367,7 @@ namespace PSPeerChat.Transport
                 return hello == null ? Fail(error) : AcceptHello(hello);
             }
 
+            if (type != FrameType.Close && Volatile.Read(ref _awaitingRemoteRegistration) != 0) ConfirmRemoteRegistration();
             switch (type)
             {
                 case FrameType.Message:
@@ -497,8 +500,27 @@ namespace PSPeerChat.Transport
                 return false;
             }
             _node.LearnNeighbour(RemoteId, _remoteHello.Name, _remoteHello.EncryptionKey);
-            _handshake.TrySetResult(Peer);
+            if (inbound)
+            {
+                // The dialler's connect waits for a frame sent after this registration (protocol.md §3.1): a PING.
+                PingIfDue(PeerNode.NowMs(), 0);
+                _handshake.TrySetResult(Peer);
+            }
+            else
+            {
+                // Registered here, but the acceptor registers only when our AUTH reaches it; until then its own
+                // broadcasts do not use this link. Connect completes on the acceptor's first frame after its AUTH
+                // (or after a short wait, for a neighbour that sends nothing), so what a script sends next from
+                // either side crosses the new link.
+                Volatile.Write(ref _awaitingRemoteRegistration, 1);
+                Task.Delay(RemoteRegistrationWait).ContinueWith(_ => ConfirmRemoteRegistration(), TaskScheduler.Default);
+            }
             return true;
+        }
+
+        private void ConfirmRemoteRegistration()
+        {
+            if (Interlocked.Exchange(ref _awaitingRemoteRegistration, 0) == 1) _handshake.TrySetResult(Peer);
         }
 
         private static byte[] NewNonce()
