@@ -12,7 +12,8 @@
       Clean  Removes out/ and bin/ + obj/ of every project.
       Bench  Build (Release), then the shared flood workload (shared/bench/SPEC.md, -Nodes -Messages -Rate):
              engine signed (3 runs), engine unsigned (3 runs), engine paced at 100 and 1000 msg/s (1 run,
-             ~10 s each), module level in a fresh pwsh; JSON + readable line per run, medians, a summary.
+             ~10 s each, a waiting consumer per node) and at 1000 msg/s with the polling consumer, the idle
+             node's heap, module level in a fresh pwsh; JSON + readable line per run, medians, a summary.
 
     Pester test files import the built module with:  Import-Module $env:PSPEERCHAT_MODULE -Force
     (PSPEERCHAT_MODULE = full path of out/PSPeerChat/PSPeerChat.psd1, set by this script).
