@@ -106,13 +106,8 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-if (-not (Get-Command Start-PeerNode -ErrorAction Ignore)) {
-    $built = Join-Path $PSScriptRoot '../out/PSPeerChat/PSPeerChat.psd1'
-    if (Test-Path -LiteralPath $built) { Import-Module $built }
-    else { throw 'The PSPeerChat module is not available. Build it (dotnet pwsh ./build.ps1 -Task Build) or import it first.' }
-}
-
-function Get-Printable([string] $Text) { $Text -replace '\p{Cc}', '?' }
+# The module (imported here if needed) and the helpers the examples share.
+. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
 
 $columns = 'ReceivedAt', 'FromName', 'From', 'Text', 'Hops', 'IsDirect'
 $file = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
@@ -132,22 +127,9 @@ $ownNode = $null
 $stats = @{ Written = 0 }
 try {
     # --- The node: given, or started here ----------------------------------------------------------------
-    if ($PSCmdlet.ParameterSetName -eq 'Node') {
-        $logger = if ($Node -is [PSPeerChat.PeerNode]) { $Node } else { Get-PeerNode -Name ([string]$Node) | Select-Object -First 1 }
-        if (-not $logger) { throw "No running node named '$Node' in this session (Get-PeerNode lists them)." }
-        if ($logger.State -ne 'Running') { throw "The node $($logger.Name) is stopped." }
-        foreach ($address in @($Bootstrap | Where-Object { $_ })) {
-            $peer = Connect-Peer -Node $logger -Address $address -ErrorAction Continue
-            if ($peer) { Write-Host "Linked to $($peer.Name) at $address." }
-        }
-    }
-    else {
-        $start = @{ Name = $Name; Port = $Port }
-        if ($ListenAddress) { $start.ListenAddress = $ListenAddress }
-        if ($Bootstrap) { $start.Bootstrap = $Bootstrap }
-        $ownNode = Start-PeerNode @start
-        $logger = $ownNode
-    }
+    $use = Use-ExampleNode -Node $Node -Name $Name -Port $Port -ListenAddress $ListenAddress -Bootstrap $Bootstrap
+    $logger = $use.Node
+    $ownNode = $use.Own
 
     $until = @()
     if ($DurationSec -gt 0) { $until += "for $DurationSec s" }
@@ -155,16 +137,7 @@ try {
     $until = if ($until) { $until -join ' or ' } else { 'until Ctrl+C' }
     Write-Host "Logging the messages node $($logger.Name) ($($logger.ShortId), $($logger.Endpoint)) receives to $file; runs $until."
 
-    if ($Bootstrap -and $logger.PeerCount -eq 0) {
-        $wait = if ($DurationSec -gt 0) { [Math]::Min(10, $DurationSec) } else { 10 }
-        while ($logger.PeerCount -eq 0 -and $watch.Elapsed.TotalSeconds -lt $wait) { Start-Sleep -Milliseconds 50 }
-    }
-    if ($logger.PeerCount -gt 0) {
-        Write-Host "Linked to: $((Get-Peer -Node $logger | ForEach-Object { "$($_.Name) ($($_.Address))" }) -join ', ')."
-    }
-    elseif ($Bootstrap) {
-        Write-Warning "Not linked yet through $($Bootstrap -join ', '); the node keeps trying."
-    }
+    Show-ExampleLinks $logger $Bootstrap $DurationSec $watch
 
     # --- The log: one pipeline, one appended row per message -------------------------------------------
     $receive = @{ Node = $logger; Wait = $true }

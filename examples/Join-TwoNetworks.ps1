@@ -82,20 +82,8 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-if (-not (Get-Command Start-PeerNode -ErrorAction Ignore)) {
-    $built = Join-Path $PSScriptRoot '../out/PSPeerChat/PSPeerChat.psd1'
-    if (Test-Path -LiteralPath $built) { Import-Module $built }
-    else { throw 'The PSPeerChat module is not available. Build it (dotnet pwsh ./build.ps1 -Task Build) or import it first.' }
-}
-
-function Show-Table {
-    param([Parameter(ValueFromPipeline)] $InputObject, [object[]] $Property)
-    $items = @($input)
-    if ($items.Count -eq 0) { return }
-    $table = if ($Property) { $items | Format-Table -Property $Property -AutoSize } else { $items | Format-Table -AutoSize }
-    Write-Host (($table | Out-String -Width 160).Trim("`r", "`n"))
-    Write-Host ''
-}
+# The module (imported here if needed) and the helpers the examples share.
+. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
 
 # Starts one network: an entry node and Count - 1 nodes joining through it.
 function Start-Network([string] $Label) {

@@ -107,36 +107,17 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-if (-not (Get-Command Start-PeerNode -ErrorAction Ignore)) {
-    $built = Join-Path $PSScriptRoot '../out/PSPeerChat/PSPeerChat.psd1'
-    if (Test-Path -LiteralPath $built) { Import-Module $built }
-    else { throw 'The PSPeerChat module is not available. Build it (dotnet pwsh ./build.ps1 -Task Build) or import it first.' }
-}
-
-# Remote text must not drive the terminal: control characters (escape sequences, bells, CR) become '?'.
-function Get-Printable([string] $Text) { $Text -replace '\p{Cc}', '?' }
+# The module (imported here if needed) and the helpers the examples share.
+. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
 
 $watch = [System.Diagnostics.Stopwatch]::StartNew()
 $ownNode = $null
 $stats = @{ Received = 0; Answered = 0 }
 try {
     # --- The node: given, or started here ----------------------------------------------------------------
-    if ($PSCmdlet.ParameterSetName -eq 'Node') {
-        $bot = if ($Node -is [PSPeerChat.PeerNode]) { $Node } else { Get-PeerNode -Name ([string]$Node) | Select-Object -First 1 }
-        if (-not $bot) { throw "No running node named '$Node' in this session (Get-PeerNode lists them)." }
-        if ($bot.State -ne 'Running') { throw "The node $($bot.Name) is stopped." }
-        foreach ($address in @($Bootstrap | Where-Object { $_ })) {
-            $peer = Connect-Peer -Node $bot -Address $address -ErrorAction Continue
-            if ($peer) { Write-Host "Linked to $($peer.Name) at $address." }
-        }
-    }
-    else {
-        $start = @{ Name = $Name; Port = $Port }
-        if ($ListenAddress) { $start.ListenAddress = $ListenAddress }
-        if ($Bootstrap) { $start.Bootstrap = $Bootstrap }
-        $ownNode = Start-PeerNode @start
-        $bot = $ownNode
-    }
+    $use = Use-ExampleNode -Node $Node -Name $Name -Port $Port -ListenAddress $ListenAddress -Bootstrap $Bootstrap
+    $bot = $use.Node
+    $ownNode = $use.Own
 
     $until = @()
     if ($DurationSec -gt 0) { $until += "for $DurationSec s" }
@@ -145,20 +126,7 @@ try {
     Write-Host "Echo bot on node $($bot.Name) ($($bot.ShortId)), listening at $($bot.Endpoint); runs $until."
     Write-Host "Answers '!ping' with 'pong' and '!echo <text>' with <text>."
 
-    # A node that joins through -Bootstrap links up in the background; say when it did (not longer than 10 s).
-    if ($Bootstrap -and $bot.PeerCount -eq 0) {
-        $wait = if ($DurationSec -gt 0) { [Math]::Min(10, $DurationSec) } else { 10 }
-        while ($bot.PeerCount -eq 0 -and $watch.Elapsed.TotalSeconds -lt $wait) { Start-Sleep -Milliseconds 50 }
-    }
-    if ($bot.PeerCount -gt 0) {
-        Write-Host "Linked to: $((Get-Peer -Node $bot | ForEach-Object { "$($_.Name) ($($_.Address))" }) -join ', ')."
-    }
-    elseif ($Bootstrap) {
-        Write-Warning "Not linked yet through $($Bootstrap -join ', '); the node keeps trying."
-    }
-    else {
-        Write-Host "No links yet: another node can link to this one with Connect-Peer <this host>:$($bot.Port)."
-    }
+    Show-ExampleLinks $bot $Bootstrap $DurationSec $watch
 
     # --- The bot: one pipeline -----------------------------------------------------------------------------
     $receive = @{ Node = $bot; Wait = $true }

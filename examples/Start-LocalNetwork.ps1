@@ -98,22 +98,8 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-if (-not (Get-Command Start-PeerNode -ErrorAction Ignore)) {
-    $built = Join-Path $PSScriptRoot '../out/PSPeerChat/PSPeerChat.psd1'
-    if (Test-Path -LiteralPath $built) { Import-Module $built }
-    else { throw 'The PSPeerChat module is not available. Build it (dotnet pwsh ./build.ps1 -Task Build) or import it first.' }
-}
-
-# Writes objects as a table to the host (information stream), so they show in order with the other lines
-# and can be silenced with 6>$null, without ending up in the script's output.
-function Show-Table {
-    param([Parameter(ValueFromPipeline)] $InputObject, [object[]] $Property)
-    $items = @($input)
-    if ($items.Count -eq 0) { return }
-    $table = if ($Property) { $items | Format-Table -Property $Property -AutoSize } else { $items | Format-Table -AutoSize }
-    Write-Host (($table | Out-String -Width 160).Trim("`r", "`n"))
-    Write-Host ''
-}
+# The module (imported here if needed) and the helpers the examples share.
+. (Join-Path $PSScriptRoot 'ExampleSupport.ps1')
 
 $nodes = [System.Collections.Generic.List[object]]::new()
 $stopNodes = $true
