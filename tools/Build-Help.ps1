@@ -223,6 +223,20 @@ function Write-Description([System.Xml.XmlWriter] $W, [object[]] $Blocks) {
     $W.WriteEndElement()
 }
 
+# <command:inputTypes> or <command:returnValues>: one entry per type, with its description.
+function Write-TypeList([System.Xml.XmlWriter] $W, [string] $ListElement, [string] $ItemElement, [object[]] $Types) {
+    $W.WriteStartElement('command', $ListElement, $CommandNs)
+    foreach ($t in $Types) {
+        $W.WriteStartElement('command', $ItemElement, $CommandNs)
+        $W.WriteStartElement('dev', 'type', $DevNs)
+        $W.WriteElementString('maml', 'name', $MamlNs, $t.Name)
+        $W.WriteEndElement()
+        Write-Description $W $t.Blocks
+        $W.WriteEndElement()
+    }
+    $W.WriteEndElement()
+}
+
 # A type name as help shows it: PeerNode, String[], Int32, SwitchParameter.
 function Get-TypeDisplayName([type] $Type) {
     if ($Type.IsArray) { return (Get-TypeDisplayName $Type.GetElementType()) + '[]' }
@@ -486,16 +500,7 @@ function Write-CommandHelp([System.Xml.XmlWriter] $W, [System.Management.Automat
                 if ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }) { $p.ParameterType.FullName }
             } | Sort-Object -Unique | ForEach-Object { [pscustomobject]@{ Name = $_; Blocks = @() } })
     }
-    $W.WriteStartElement('command', 'inputTypes', $CommandNs)
-    foreach ($t in $inputs) {
-        $W.WriteStartElement('command', 'inputType', $CommandNs)
-        $W.WriteStartElement('dev', 'type', $DevNs)
-        $W.WriteElementString('maml', 'name', $MamlNs, $t.Name)
-        $W.WriteEndElement()
-        Write-Description $W $t.Blocks
-        $W.WriteEndElement()
-    }
-    $W.WriteEndElement()
+    Write-TypeList $W 'inputTypes' 'inputType' $inputs
 
     $outputs = Get-TypeEntries $Doc 'OUTPUTS'
     $declared = @($Command.OutputType | ForEach-Object { $_.Name })
@@ -505,16 +510,7 @@ function Write-CommandHelp([System.Xml.XmlWriter] $W, [System.Management.Automat
             Add-HelpWarning "${File}: $name declares [OutputType($d)] but '## OUTPUTS' does not list it."
         }
     }
-    $W.WriteStartElement('command', 'returnValues', $CommandNs)
-    foreach ($t in $outputs) {
-        $W.WriteStartElement('command', 'returnValue', $CommandNs)
-        $W.WriteStartElement('dev', 'type', $DevNs)
-        $W.WriteElementString('maml', 'name', $MamlNs, $t.Name)
-        $W.WriteEndElement()
-        Write-Description $W $t.Blocks
-        $W.WriteEndElement()
-    }
-    $W.WriteEndElement()
+    Write-TypeList $W 'returnValues' 'returnValue' $outputs
 
     if ($Doc.Sections.Contains('NOTES')) {
         $notes = @(ConvertTo-Blocks $Doc.Sections['NOTES'].Lines)
