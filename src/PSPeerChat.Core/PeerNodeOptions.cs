@@ -88,11 +88,11 @@ namespace PSPeerChat
         public int DirectoryCapacity { get; set; } = 10000;
 
         /// <summary>
-        /// Benchmark switch only: false sends broadcasts with an empty signature and skips their verification, to show
-        /// what the transport costs without cryptography. Every node of such a network must use it; never in real use.
+        /// Benchmark switch only (internal, set by bench/PSPeerChat.Bench through InternalsVisibleTo): false sends
+        /// broadcasts with an empty signature and skips their verification, to show what the transport costs without
+        /// cryptography. Every node of such a network must use it; never in real use.
         /// </summary>
-        [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-        public bool SignMessages { get; set; } = true;
+        internal bool SignMessages { get; set; } = true;
 
         /// <summary>An identity to use instead of IdentityPath (tests, embedding).</summary>
         internal Identity.NodeIdentity Identity { get; set; }
