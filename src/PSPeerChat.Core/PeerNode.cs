@@ -1,51 +1,61 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 using PSPeerChat.Inbox;
+using PSPeerChat.Joining;
+using PSPeerChat.Links;
 using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
+using PSPeerChat.Stats;
+using PSPeerChat.Timing;
 using PSPeerChat.Transport;
 
 namespace PSPeerChat
 {
     /// <summary>
     /// A node of the chat network: listens, dials, floods broadcasts, keeps an inbox. Every node runs the same code;
-    /// several may live in one process. This file: start, stop and the node's face; links, flooding and events are
-    /// in the other PeerNode.*.cs files.
+    /// several may live in one process. This file holds the node's state and wires its parts (the link table, the link
+    /// host, messaging, announcements, maintenance); the other PeerNode.*.cs files hold only the API verbs.
     /// </summary>
     public sealed partial class PeerNode : IDisposable
     {
-        private static readonly TimeSpan StopFlushWait = TimeSpan.FromSeconds(1);
-        private static readonly TimeSpan StopLoopWait = TimeSpan.FromSeconds(2);
-
-        private readonly object _gate = new object();
-        private readonly Socket _listener;
-        private readonly SeenCache _seen;
-        private readonly FloodRouter _router;
+        private readonly ILinkListener _listener;
+        private readonly LinkTable _links;
+        private readonly LinkHost _host;
+        private readonly Messaging _messaging;
+        private readonly Announcer _announcer;
+        private readonly AddressBook _book;
+        private readonly PeerDirectory _directory;
         private readonly MessageInbox _inbox;
+        private readonly NodeEvents _events;
         private Task _acceptLoop = Task.CompletedTask;
         private int _state = (int)PeerNodeState.Running;
 
-        private PeerNode(PeerNodeOptions options, NodeIdentity identity, Socket listener, string endpoint)
+        private PeerNode(PeerNodeOptions options, NodeIdentity identity, ILinkNetwork network, ILinkListener listener, string endpoint)
         {
-            Identity = identity;
             Options = options;
+            Identity = identity;
+            Clock = options.Clock ?? TimeProvider.System;
             _listener = listener;
             Endpoint = endpoint;
-            Port = ((IPEndPoint)listener.LocalEndPoint).Port;
-            NodeId = identity.NodeId;
             Name = string.IsNullOrEmpty(options.Name) ? DefaultName(Port) : options.Name;
-            StartedAt = DateTimeOffset.Now;
-            _seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime);
-            _router = new FloodRouter(_seen, NodeId);
+            StartedAt = Clock.GetLocalNow();
+
+            _links = new LinkTable(identity.NodeId, options.MaxPeers);
             _inbox = new MessageInbox(options.InboxCapacity);
             _directory = new PeerDirectory(options.DirectoryCapacity);
+            _events = new NodeEvents(this);
+            var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);
+            var router = new FloodRouter(seen, identity.NodeId);
+            var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages);
+            _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock);
+            _announcer = new Announcer(this, _messaging, _directory, Clock);
+            _book = new AddressBook(options.AddressBookCapacity, Clock.NowMs);
+            var exchange = new AddressExchange(identity.NodeId, _book, () => _links.Registered, Stats, Clock);
+            _host = new LinkHost(this, _links, network, receiver, _messaging, _announcer, _book, exchange, _events);
         }
 
         /// <summary>The node id: 32 hex digits, unique per node.</summary>
@@ -57,7 +67,7 @@ namespace PSPeerChat
         public string Name { get; }
 
         /// <summary>The TCP port the node listens on.</summary>
-        public int Port { get; }
+        public int Port => _listener.LocalEndPoint.Port;
 
         /// <summary>Where the node listens, for example [::]:55555; Connect-Peer accepts it as an address.</summary>
         public string Endpoint { get; }
@@ -66,7 +76,7 @@ namespace PSPeerChat
 
         public DateTimeOffset StartedAt { get; }
 
-        internal Id128 NodeId { get; }
+        internal Id128 NodeId => Identity.NodeId;
 
         internal NodeIdentity Identity { get; }
 
@@ -74,22 +84,29 @@ namespace PSPeerChat
 
         internal PeerNodeOptions Options { get; }
 
+        /// <summary>Every counter of the node (the public counter properties read it).</summary>
+        internal NodeStats Stats { get; } = new NodeStats();
+
+        /// <summary>The node's clock: the system's, or a fake one a test advances (PeerNodeOptions.Clock).</summary>
+        internal TimeProvider Clock { get; }
+
         /// <summary>
         /// Starts a node: binds the listening socket (walking forward from the port when asked, like the article)
         /// and accepts links in the background.
         /// </summary>
         /// <exception cref="PortInUseException">No port could be had.</exception>
-        /// <exception cref="ArgumentException">The options are invalid (name too long, bad listen address).</exception>
+        /// <exception cref="ArgumentException">The options are invalid (name too long, bad listen address, a setting that cannot take effect).</exception>
         public static PeerNode Start(PeerNodeOptions options = null)
         {
             options = (options ?? new PeerNodeOptions()).Clone();
-            Validate(options);
+            options.Validate();
             NodeIdentity identity = options.Identity
                 ?? (string.IsNullOrEmpty(options.IdentityPath) ? NodeIdentity.Create() : IdentityFile.LoadOrCreate(options.IdentityPath, out _));
-            Socket listener = Bind(options, out string endpoint);
-            var node = new PeerNode(options, identity, listener, endpoint);
+            ILinkNetwork network = options.Network ?? SocketNetwork.Instance;
+            ILinkListener listener = NodeListener.Bind(network, options, out string endpoint);
+            var node = new PeerNode(options, identity, network, listener, endpoint);
             node._acceptLoop = node.AcceptLoopAsync();
-            node.StartJoining();
+            node._host.Maintenance.Start();
             return node;
         }
 
@@ -99,84 +116,53 @@ namespace PSPeerChat
         /// </summary>
         public void Stop()
         {
-            if (!BeginStopping(out PeerConnection[] links)) return;
-            foreach (PeerConnection link in links) link.Close(CloseReason.Shutdown, Name + " is stopping");
-            Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(StopFlushWait);
-            foreach (PeerConnection link in links) link.DisposeSocket();
+            if (!BeginStopping(out Link[] links)) return;
+            foreach (Link link in links) link.Close(CloseReason.Shutdown, Name + " is stopping");
+            Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(Tunables.StopFlushWait);
+            foreach (Link link in links) link.DisposeTransport();
             WaitForLoops(links);
         }
 
-        /// <summary>Moves a running node to Stopping (once), ends joining and accepting; returns every open link.</summary>
-        private bool BeginStopping(out PeerConnection[] links)
+        /// <summary>
+        /// Kills the node without a goodbye, as if its process died: every socket is reset, no CLOSE is sent,
+        /// every loop stops. For failure tests and scripted scenarios; use Stop otherwise.
+        /// </summary>
+        public void Abort()
         {
-            lock (_gate)
-            {
-                links = _connections.ToArray();
-                if (State != PeerNodeState.Running) return false;
-                Volatile.Write(ref _state, (int)PeerNodeState.Stopping);
-            }
-            _lifetime.Cancel();
-            DisposeListener();
-            return true;
-        }
-
-        private void DisposeListener()
-        {
-            try
-            {
-                _listener.Dispose();
-            }
-            catch (Exception)
-            {
-                // closing a listener that failed is not an error
-            }
-        }
-
-        /// <summary>Waits (bounded) for every loop of the node to end, then marks it stopped.</summary>
-        private void WaitForLoops(PeerConnection[] links)
-        {
-            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop, _maintenance }).ToArray();
-            try
-            {
-                Task.WaitAll(loops, StopLoopWait);
-            }
-            catch (AggregateException)
-            {
-                // loops end by failing once their socket is gone; their errors were handled in the loops
-            }
-            Volatile.Write(ref _state, (int)PeerNodeState.Stopped);
-            _inbox.Complete();
-            CompleteEvents();
+            if (!BeginStopping(out Link[] links)) return;
+            foreach (Link link in links) link.Abort();
+            WaitForLoops(links);
         }
 
         public void Dispose() => Stop();
 
         public override string ToString() => Name + " (" + ShortId + ") " + Endpoint;
 
-        private static void Validate(PeerNodeOptions options)
+        /// <summary>Moves a running node to Stopping (once), ends joining and accepting; returns every open link.</summary>
+        private bool BeginStopping(out Link[] links)
         {
-            if (options.Name != null)
+            links = _links.Close();
+            if (Interlocked.CompareExchange(ref _state, (int)PeerNodeState.Stopping, (int)PeerNodeState.Running) != (int)PeerNodeState.Running) return false;
+            _host.Maintenance.Stop();
+            _listener.Dispose();
+            return true;
+        }
+
+        /// <summary>Waits (bounded) for every loop of the node to end, then marks it stopped.</summary>
+        private void WaitForLoops(Link[] links)
+        {
+            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop, _host.Maintenance.Completion }).ToArray();
+            try
             {
-                if (options.Name.Trim().Length == 0) throw new ArgumentException("The node name is empty.", nameof(options.Name));
-                if (Utf8.Strict.GetByteCount(options.Name) > ProtocolLimits.MaxNameBytes)
-                    throw new ArgumentException("The node name '" + options.Name + "' is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(options.Name));
-                if (options.Name.Any(char.IsControl)) throw new ArgumentException("The node name contains control characters.", nameof(options.Name));
+                Task.WaitAll(loops, Tunables.StopLoopWait);
             }
-            if (options.Port < 0 || options.Port > 65535) throw new ArgumentOutOfRangeException(nameof(options.Port), options.Port, "The port must be between 0 and 65535.");
-            if (options.InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.InboxCapacity), "The inbox capacity must be at least 1.");
-            if (options.SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueCapacity), "The send queue capacity must be at least 1.");
-            if (options.SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(options.SendQueueBytes), "The send queue byte limit must be at least 1.");
-            if (options.HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(options.HopLimit), "The hop limit must be at least 1.");
-            if (options.MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(options.MaxPeers), "MaxPeers must be at least 1.");
-            if (options.AcceptanceWindow <= TimeSpan.Zero || options.MaxClockSkew < TimeSpan.Zero || options.AcceptanceWindow + options.MaxClockSkew > options.SeenCacheLifetime)
-                throw new ArgumentOutOfRangeException(nameof(options.AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
-            if (options.IdleTimeout <= options.KeepaliveInterval) throw new ArgumentOutOfRangeException(nameof(options.IdleTimeout), "IdleTimeout must be longer than KeepaliveInterval, or quiet healthy links are dropped.");
-            if (options.AddressBookCapacity < 1) throw new ArgumentOutOfRangeException(nameof(options.AddressBookCapacity), "The address book needs room for at least one address.");
-            if (options.TargetPeers < 0 || options.TargetPeers > options.MaxPeers) throw new ArgumentOutOfRangeException(nameof(options.TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + options.MaxPeers + ").");
-            foreach (string address in options.Bootstrap ?? new string[0])
+            catch (AggregateException)
             {
-                if (!PeerAddress.TryParse(address, out _, out string error)) throw new ArgumentException("Bootstrap address: " + error, nameof(options.Bootstrap));
+                // loops end by failing once their transport is gone; their errors were handled in the loops
             }
+            Volatile.Write(ref _state, (int)PeerNodeState.Stopped);
+            _inbox.Complete();
+            _events.Complete();
         }
 
         private static string DefaultName(int port)
@@ -187,85 +173,30 @@ namespace PSPeerChat
             return user + "-" + port;
         }
 
-        /// <summary>Binds and listens: dual-stack on :: by default (IPv4 only where the OS has no IPv6).</summary>
-        private static Socket Bind(PeerNodeOptions options, out string endpoint)
-        {
-            IPAddress address;
-            bool dualMode = false;
-            string listen = options.ListenAddress?.Trim();
-            if (string.IsNullOrEmpty(listen) || listen == "::" || listen == "[::]")
-            {
-                address = Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any;
-                dualMode = Socket.OSSupportsIPv6;
-            }
-            else if (!IPAddress.TryParse(listen.Trim('[', ']'), out address))
-            {
-                throw new ArgumentException("'" + listen + "' is not an IP address to listen on. Use an address of this machine, for example 127.0.0.1 or ::1, or :: for all.", nameof(options.ListenAddress));
-            }
-
-            int first = options.Port;
-            int last = options.Port == 0 || !options.FallForward ? options.Port : Math.Min(65535, options.Port + PeerNodeOptions.PortFallForwardRange - 1);
-            SocketException lastError = null;
-            for (int port = first; port <= last; port++)
-            {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    if (dualMode) socket.DualMode = true;
-                    socket.Bind(new IPEndPoint(address, port));
-                    socket.Listen(128);
-                    int bound = ((IPEndPoint)socket.LocalEndPoint).Port;
-                    endpoint = PeerConnection.FormatEndPoint(new IPEndPoint(address, bound));
-                    return socket;
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse || ex.SocketErrorCode == SocketError.AccessDenied)
-                {
-                    socket.Dispose();
-                    lastError = ex;
-                }
-                catch (SocketException ex) when (dualMode && ex.SocketErrorCode == SocketError.AddressFamilyNotSupported)
-                {
-                    // IPv6 is compiled in but switched off: listen on IPv4 only.
-                    socket.Dispose();
-                    options.ListenAddress = "0.0.0.0";
-                    return Bind(options, out endpoint);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            }
-            string message = first == last
-                ? "Port " + first + " is already in use. Choose another with -Port, or -Port 0 for any free port."
-                : "Ports " + first + " to " + last + " are all in use. Choose one with -Port, or -Port 0 for any free port.";
-            throw new PortInUseException(first, message, lastError);
-        }
-
         private async Task AcceptLoopAsync()
         {
             while (State == PeerNodeState.Running)
             {
-                Socket socket;
+                ILinkTransport transport;
                 try
                 {
-                    socket = await _listener.AcceptAsync().ConfigureAwait(false);
+                    transport = await _listener.AcceptAsync().ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException)
                 {
                     return;
                 }
-                catch (SocketException)
+                catch (System.Net.Sockets.SocketException)
                 {
                     if (State != PeerNodeState.Running) return;
-                    await Task.Delay(50).ConfigureAwait(false); // e.g. out of file descriptors: do not spin
+                    await Clock.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false); // e.g. out of file descriptors: do not spin
                     continue;
                 }
                 catch (InvalidOperationException)
                 {
                     return;
                 }
-                AdoptInbound(socket);
+                _host.Accept(transport);
             }
         }
     }

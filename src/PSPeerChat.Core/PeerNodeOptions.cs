@@ -1,5 +1,8 @@
 using System;
+using System.Linq;
 using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
+using PSPeerChat.Transport;
 
 namespace PSPeerChat
 {
@@ -97,6 +100,48 @@ namespace PSPeerChat
         /// <summary>An identity to use instead of IdentityPath (tests, embedding).</summary>
         internal Identity.NodeIdentity Identity { get; set; }
 
+        /// <summary>Where the node listens and dials; null: TCP. Tests give a MemoryNetwork.</summary>
+        internal ILinkNetwork Network { get; set; }
+
+        /// <summary>The node's clock for every timer, timeout and timestamp; null: the system's. Tests give a FakeTimeProvider.</summary>
+        internal TimeProvider Clock { get; set; }
+
         internal PeerNodeOptions Clone() => (PeerNodeOptions)MemberwiseClone();
+
+        /// <summary>Refuses settings that are invalid or could not take effect, with a message that says what to change.</summary>
+        internal void Validate()
+        {
+            if (Name != null)
+            {
+                if (Name.Trim().Length == 0) throw new ArgumentException("The node name is empty.", nameof(Name));
+                if (Utf8.Strict.GetByteCount(Name) > ProtocolLimits.MaxNameBytes)
+                    throw new ArgumentException("The node name '" + Name + "' is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(Name));
+                if (Name.Any(char.IsControl)) throw new ArgumentException("The node name contains control characters.", nameof(Name));
+            }
+            if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be between 0 and 65535.");
+            if (InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InboxCapacity), "The inbox capacity must be at least 1.");
+            if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), "The send queue capacity must be at least 1.");
+            if (SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueBytes), "The send queue byte limit must be at least 1.");
+            if (HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(HopLimit), "The hop limit must be at least 1.");
+            if (MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeers), "MaxPeers must be at least 1.");
+            if (AcceptanceWindow <= TimeSpan.Zero || MaxClockSkew < TimeSpan.Zero || AcceptanceWindow + MaxClockSkew > SeenCacheLifetime)
+                throw new ArgumentOutOfRangeException(nameof(AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
+            // Keepalive and announcements run at the maintenance tick: a shorter interval could not take effect.
+            if (KeepaliveInterval < Tunables.MaintenanceTick)
+                throw new ArgumentOutOfRangeException(nameof(KeepaliveInterval), KeepaliveInterval, "KeepaliveInterval must be at least " + Tunables.MaintenanceTick.TotalSeconds + " s: PINGs go out at the node's maintenance tick, once a second.");
+            if (AnnounceInterval < Tunables.MaintenanceTick)
+                throw new ArgumentOutOfRangeException(nameof(AnnounceInterval), AnnounceInterval, "AnnounceInterval must be at least " + Tunables.MaintenanceTick.TotalSeconds + " s: announcements go out at the node's maintenance tick, once a second.");
+            // The idle check also runs at the tick: the timeout must leave room for a PING and its PONG in between.
+            if (IdleTimeout < KeepaliveInterval + Tunables.MaintenanceTick)
+                throw new ArgumentOutOfRangeException(nameof(IdleTimeout), IdleTimeout, "IdleTimeout must be at least KeepaliveInterval + " + Tunables.MaintenanceTick.TotalSeconds + " s (the maintenance tick), or quiet healthy links are dropped.");
+            if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "HandshakeTimeout must be positive.");
+            if (ProtocolDetectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ProtocolDetectTimeout), ProtocolDetectTimeout, "ProtocolDetectTimeout must be positive.");
+            if (AddressBookCapacity < 1) throw new ArgumentOutOfRangeException(nameof(AddressBookCapacity), "The address book needs room for at least one address.");
+            if (TargetPeers < 0 || TargetPeers > MaxPeers) throw new ArgumentOutOfRangeException(nameof(TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + MaxPeers + ").");
+            foreach (string address in Bootstrap ?? new string[0])
+            {
+                if (!PeerAddress.TryParse(address, out _, out string error)) throw new ArgumentException("Bootstrap address: " + error, nameof(Bootstrap));
+            }
+        }
     }
 }

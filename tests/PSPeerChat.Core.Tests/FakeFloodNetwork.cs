@@ -4,17 +4,23 @@ using System.Linq;
 using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Stats;
+using Microsoft.Extensions.Time.Testing;
 
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>
-    /// An in-memory network of FloodRouters. Each node has its own identity and signs what it broadcasts. Each directed
-    /// wire is an IFloodLink that puts the frame on one shared queue; Pump hands queued frames (decoded with the real
-    /// codec, signature checked) to the router at the far end, in FIFO or a seeded random order.
+    /// An in-memory network of flood receivers, the same FloodReceiver (and so the same ordered checks) a node runs.
+    /// Each node has its own identity and signs what it broadcasts. Each directed wire is an ILink that puts the frame
+    /// on one shared queue; Pump hands queued frames, as bytes, to the receiver at the far end, in FIFO or a seeded
+    /// random order. Time stands still on a fake clock at the messages' timestamp, so the replay window passes them.
     /// </summary>
     internal sealed class FakeFloodNetwork
     {
         private readonly List<(Wire wire, OutboundFrame frame)> _inFlight = new List<(Wire, OutboundFrame)>();
+
+        /// <summary>The timestamp of every broadcast, and the time on every node's clock.</summary>
+        public const long MessageTime = 1_700_000_000_000;
 
         public FakeFloodNetwork(int nodes)
         {
@@ -79,7 +85,7 @@ namespace PSPeerChat.Core.Tests
         public Id128 Broadcast(int origin, string text, byte hopLimit = ProtocolLimits.DefaultHopLimit)
         {
             Node node = Nodes[origin];
-            FloodMessage m = MessageFrame.CreateMessage(node.Identity, Id128.NewRandom(), "node" + origin, 1_700_000_000_000, hopLimit, MessageFlags.None, text);
+            FloodMessage m = MessageFrame.CreateMessage(node.Identity, Id128.NewRandom(), "node" + origin, MessageTime, hopLimit, MessageFlags.None, text);
             node.Originated.Add(m.Id);
             node.Router.Originate(m, null, node.Links, 0, out _, out int dropped);
             if (dropped != 0) throw new InvalidOperationException("fake wires never refuse");
@@ -99,15 +105,12 @@ namespace PSPeerChat.Core.Tests
                 if (handed > 1_000_000) throw new InvalidOperationException("the flood does not end");
 
                 Node to = wire.To;
-                FloodMessage m = Frames.Decode(frame.Frame);
-                if (!MessageFrame.VerifySignature(m, to.Verifier)) throw new InvalidOperationException("a relayed frame no longer verifies at node " + to.Index);
-                RouteResult result = to.Router.Route(m, wire.Reverse, to.Links, out _, out _);
-                switch (result)
-                {
-                    case RouteResult.Deliver: to.Delivered.Add((m.Id, m.Hops)); break;
-                    case RouteResult.Duplicate: to.Duplicates++; break;
-                    case RouteResult.SelfEcho: to.SelfEchoes++; break;
-                }
+                long duplicatesBefore = to.Stats.DuplicatesDropped;
+                FloodDelivery delivery = to.Receiver.Receive(wire.Reverse, frame.Frame, ProtocolLimits.LengthPrefix, frame.Frame.Length - ProtocolLimits.LengthPrefix, to.Links, out FloodMessage m, out bool closed);
+                if (closed) throw new InvalidOperationException("node " + to.Index + " closed the wire from " + wire.From.Index + " (" + wire.Reverse.ClosedWith + "): a relayed frame failed a check");
+                if (delivery == FloodDelivery.Message) to.Delivered.Add((m.Id, m.Hops));
+                else if (m != null && m.OriginId == to.Id) to.SelfEchoes++; // passed the seen check: the origin forgot its own id
+                else if (to.Stats.DuplicatesDropped > duplicatesBefore) to.Duplicates++;
             }
             return handed;
         }
@@ -119,7 +122,9 @@ namespace PSPeerChat.Core.Tests
                 Index = index;
                 Identity = NodeIdentity.Create();
                 Id = Identity.NodeId;
-                Router = new FloodRouter(new SeenCache(10_000, TimeSpan.FromMinutes(10)), Id);
+                var seen = new SeenCache(10_000, TimeSpan.FromMinutes(10), () => (long)Clock.GetElapsedTime(0).TotalMilliseconds);
+                Router = new FloodRouter(seen, Id);
+                Receiver = new FloodReceiver(Router, new ReplayWindow(Clock, seen, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30)), Identity, Verifier, Stats);
             }
 
             public int Index { get; }
@@ -127,14 +132,17 @@ namespace PSPeerChat.Core.Tests
             public Id128 Id { get; }
             public SignatureVerifier Verifier { get; } = new SignatureVerifier();
             public FloodRouter Router { get; }
-            public List<IFloodLink> Links { get; } = new List<IFloodLink>();
+            public FloodReceiver Receiver { get; }
+            public NodeStats Stats { get; } = new NodeStats();
+            public FakeTimeProvider Clock { get; } = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(MessageTime));
+            public List<ILink> Links { get; } = new List<ILink>();
             public List<Id128> Originated { get; } = new List<Id128>();
             public List<(Id128 id, int hops)> Delivered { get; } = new List<(Id128, int)>();
             public int Duplicates { get; set; }
             public int SelfEchoes { get; set; }
         }
 
-        internal sealed class Wire : IFloodLink
+        internal sealed class Wire : ILink
         {
             private readonly FakeFloodNetwork _net;
 
@@ -149,6 +157,9 @@ namespace PSPeerChat.Core.Tests
             public Node To { get; }
             public Wire Reverse { get; set; }
 
+            /// <summary>Why a receiver closed this wire, if one did.</summary>
+            public CloseReason ClosedWith { get; private set; }
+
             /// <summary>Ids of the messages this wire carried, in order.</summary>
             public List<Id128> Carried { get; } = new List<Id128>();
 
@@ -158,6 +169,8 @@ namespace PSPeerChat.Core.Tests
                 _net._inFlight.Add((this, frame));
                 return true;
             }
+
+            public void Close(CloseReason reason, string detail) => ClosedWith = reason;
 
             public override string ToString() => From.Index + "->" + To.Index;
         }

@@ -3,8 +3,8 @@ using PSPeerChat.Flood;
 
 namespace PSPeerChat.Core.Tests
 {
-    /// <summary>An in-memory IFloodLink that records what the router queued on it; Full makes it refuse like a full send queue.</summary>
-    internal sealed class FakeLink : IFloodLink
+    /// <summary>An in-memory ILink that records what the router queued on it; Full makes it refuse like a full send queue.</summary>
+    internal sealed class FakeLink : ILink
     {
         public FakeLink(string name, bool full = false)
         {
@@ -33,6 +33,11 @@ namespace PSPeerChat.Core.Tests
             Frames.Add(frame);
             return true;
         }
+
+        /// <summary>Why the flood closed this link, if it did.</summary>
+        public CloseReason ClosedWith { get; private set; }
+
+        public void Close(CloseReason reason, string detail) => ClosedWith = reason;
 
         public override string ToString() => Name;
     }

@@ -16,13 +16,13 @@ namespace PSPeerChat.Core.Tests
         private readonly FakeLink _a = new FakeLink("a");
         private readonly FakeLink _b = new FakeLink("b");
         private readonly FakeLink _c = new FakeLink("c");
-        private readonly IReadOnlyList<IFloodLink> _links;
+        private readonly IReadOnlyList<ILink> _links;
 
         public FloodRouterTests()
         {
             _self = _selfIdentity.NodeId;
             _router = new FloodRouter(new SeenCache(1000, TimeSpan.FromMinutes(10)), _self);
-            _links = new IFloodLink[] { _a, _b, _c };
+            _links = new ILink[] { _a, _b, _c };
         }
 
         /// <summary>A message as a neighbour forwards it: decoded from the wire with the given hop count.</summary>
@@ -130,7 +130,7 @@ namespace PSPeerChat.Core.Tests
         public void A_full_link_counts_as_dropped_and_does_not_stop_the_others()
         {
             var full = new FakeLink("full", full: true);
-            var links = new IFloodLink[] { _a, full, _b, _c };
+            var links = new ILink[] { _a, full, _b, _c };
 
             RouteResult result = _router.Route(Received(), _c, links, out int relayed, out int dropped);
 
@@ -169,7 +169,7 @@ namespace PSPeerChat.Core.Tests
         {
             var full = new FakeLink("full", full: true);
 
-            _router.Originate(Frames.NewMessage(signer: _selfIdentity), null, new IFloodLink[] { _a, full, _b }, 0, out int sent, out int dropped);
+            _router.Originate(Frames.NewMessage(signer: _selfIdentity), null, new ILink[] { _a, full, _b }, 0, out int sent, out int dropped);
 
             Assert.Equal(2, sent);
             Assert.Equal(1, dropped);

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
-using PSPeerChat.Transport;
+using PSPeerChat.Links;
 using Xunit;
 
 namespace PSPeerChat.Core.Tests

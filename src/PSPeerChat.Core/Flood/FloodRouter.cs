@@ -24,14 +24,14 @@ namespace PSPeerChat.Flood
         /// <summary>Cheap pre-check before decoding: true when the seen key (<see cref="SeenKey"/>) is already known.</summary>
         public bool IsKnown(Id128 seenKey) => _seen.Contains(seenKey);
 
-        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, out int relayed, out int dropped)
+        public RouteResult Route(FloodMessage message, ILink source, IReadOnlyList<ILink> links, out int relayed, out int dropped)
             => Route(message, source, links, true, out relayed, out dropped);
 
         /// <summary>Handles a message received from <paramref name="source"/>.</summary>
         /// <param name="relayed">Links the message was queued to.</param>
         /// <param name="dropped">Links whose queue was full.</param>
         /// <param name="relay">False for a frame that ends here (a direct message to this node).</param>
-        public RouteResult Route(FloodMessage message, IFloodLink source, IReadOnlyList<IFloodLink> links, bool relay, out int relayed, out int dropped)
+        public RouteResult Route(FloodMessage message, ILink source, IReadOnlyList<ILink> links, bool relay, out int relayed, out int dropped)
         {
             relayed = 0;
             dropped = 0;
@@ -49,19 +49,19 @@ namespace PSPeerChat.Flood
         /// Starts a message of ours (or of a text peer we front for) on every link but <paramref name="except"/>.
         /// A local sender may wait <paramref name="waitMilliseconds"/> per full queue: that is the send API's back-pressure.
         /// </summary>
-        public void Originate(FloodMessage message, IFloodLink except, IReadOnlyList<IFloodLink> links, int waitMilliseconds, out int sent, out int dropped)
+        public void Originate(FloodMessage message, ILink except, IReadOnlyList<ILink> links, int waitMilliseconds, out int sent, out int dropped)
         {
             _seen.TryAdd(message.SeenKey);
             SendToAll(new OutboundFrame(message.Frame, message), except, links, waitMilliseconds, out sent, out dropped);
         }
 
-        private static void SendToAll(OutboundFrame frame, IFloodLink except, IReadOnlyList<IFloodLink> links, int waitMilliseconds, out int sent, out int dropped)
+        private static void SendToAll(OutboundFrame frame, ILink except, IReadOnlyList<ILink> links, int waitMilliseconds, out int sent, out int dropped)
         {
             sent = 0;
             dropped = 0;
             for (int i = 0; i < links.Count; i++)
             {
-                IFloodLink link = links[i];
+                ILink link = links[i];
                 if (ReferenceEquals(link, except)) continue;
                 if (link.TryEnqueue(frame, waitMilliseconds)) sent++;
                 else dropped++;

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
 
-namespace PSPeerChat.Transport
+namespace PSPeerChat.Links
 {
     /// <summary>
     /// A link's bounded send queue: many producers (the flood router on every reader, local senders),

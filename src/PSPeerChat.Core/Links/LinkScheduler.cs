@@ -1,7 +1,7 @@
 using System;
 using System.Threading.Tasks;
 
-namespace PSPeerChat.Transport
+namespace PSPeerChat.Links
 {
     /// <summary>
     /// Where every link's reader and writer loop runs: at most one loop step per core at a time, process-wide. Frame

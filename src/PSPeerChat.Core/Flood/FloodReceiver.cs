@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using PSPeerChat.Identity;
+using PSPeerChat.Protocol;
+using PSPeerChat.Stats;
+
+namespace PSPeerChat.Flood
+{
+    /// <summary>
+    /// The receive side of the flood (protocol.md §8.2): every MESSAGE, ANNOUNCE and DIRECT from a PeerChat link goes
+    /// through the same ordered checks, cheapest first, and nothing is delivered or relayed before all of them passed:
+    /// duplicate (untouched bytes), structure, replay window, a byte-identical copy already being checked on another
+    /// link, signature, then route. The simulation tests drive this same receiver.
+    /// </summary>
+    internal sealed class FloodReceiver
+    {
+        private readonly FloodRouter _router;
+        private readonly ReplayWindow _window;
+        private readonly NodeIdentity _identity;
+        private readonly SignatureVerifier _verifier;
+        private readonly NodeStats _stats;
+        private readonly ChecksInProgress _checks = new ChecksInProgress();
+        private readonly bool _verifyMessages;
+
+        /// <param name="verifyMessages">False only for the bench's unsigned runs: MESSAGE frames then carry no signature.</param>
+        public FloodReceiver(FloodRouter router, ReplayWindow window, NodeIdentity identity, SignatureVerifier verifier, NodeStats stats, bool verifyMessages = true)
+        {
+            _router = router;
+            _window = window;
+            _identity = identity;
+            _verifier = verifier;
+            _stats = stats;
+            _verifyMessages = verifyMessages;
+        }
+
+        /// <summary>
+        /// Checks a flooded frame from <paramref name="from"/> and relays it on <paramref name="links"/>. Returns what to
+        /// deliver (with <paramref name="message"/>); a malformed or forged frame closes <paramref name="from"/> and
+        /// sets <paramref name="linkClosed"/>.
+        /// </summary>
+        public FloodDelivery Receive(ILink from, byte[] buffer, int body, int length, IReadOnlyList<ILink> links, out FloodMessage message, out bool linkClosed)
+        {
+            linkClosed = false;
+            message = null;
+            var type = (FrameType)buffer[body];
+            bool chat = type != FrameType.Announce; // announcements are housekeeping: not in the message counters
+            bool peeked = SeenKey.TryPeek(buffer, body, length, out Id128 key);
+            if (peeked && _router.IsKnown(key))
+            {
+                if (chat) _stats.DuplicateDropped();
+                return FloodDelivery.None;
+            }
+            FloodMessage decoded = type == FrameType.Direct
+                ? DirectFrame.TryDecode(buffer, body, length, out string error)
+                : MessageFrame.TryDecode(buffer, body, length, out error);
+            if (decoded != null && peeked) decoded.SeenKey = key; // read from the same bytes a moment ago
+            if (decoded == null || !ReplayWindow.IsPlausible(decoded.TimestampMs))
+            {
+                _stats.InvalidFrame();
+                from.Close(CloseReason.ProtocolError, error ?? "timestamp out of range");
+                linkClosed = true;
+                return FloodDelivery.None;
+            }
+            if (!_window.IsFresh(decoded.TimestampMs))
+            {
+                _stats.ReplayRefused(); // a replay or a wrong clock: dropped, the link may be honest
+                return FloodDelivery.None;
+            }
+            bool signed = type == FrameType.Announce || (type == FrameType.Message && _verifyMessages);
+            byte[] checkedFrame = decoded.Frame;
+            bool registered = false;
+            if (signed && peeked && !_checks.TryBegin(key, checkedFrame, out registered))
+            {
+                if (chat) _stats.DuplicateDropped(); // the same bytes are being checked on another link
+                return FloodDelivery.None;
+            }
+            try
+            {
+                if (signed)
+                {
+                    bool valid = MessageFrame.VerifySignature(decoded, _verifier);
+                    _stats.Verification(valid);
+                    if (!valid)
+                    {
+                        from.Close(CloseReason.ProtocolError, "a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + decoded.OriginId.ToString().Substring(0, 8));
+                        linkClosed = true;
+                        return FloodDelivery.None;
+                    }
+                }
+                message = decoded;
+                return Accept(decoded, from, type, chat, links);
+            }
+            finally
+            {
+                // After Route: a passed frame is in the seen cache by now, so no copy slips between the two.
+                if (registered) _checks.End(key, checkedFrame);
+            }
+        }
+
+        /// <summary>A frame that passed every check: remembered and relayed (a DIRECT for us is opened first, and not relayed).</summary>
+        private FloodDelivery Accept(FloodMessage message, ILink from, FrameType type, bool chat, IReadOnlyList<ILink> links)
+        {
+            bool forUs = type == FrameType.Direct && message.RecipientId == _identity.NodeId;
+            // A DIRECT for us is opened before its id is remembered: a tampered copy that arrives first must not
+            // make the genuine one look like a duplicate. One that fails is dropped and counted, but its link stays:
+            // relays cannot check a DIRECT, so the neighbour that handed it over is most likely honest (protocol.md §8.4).
+            if (forUs)
+            {
+                bool opened = DirectFrame.TryOpen(message, _identity, _verifier, out _, out _);
+                _stats.Verification(opened);
+                if (!opened) return FloodDelivery.None;
+            }
+            RouteResult result = _router.Route(message, from, links, relay: !forUs, out int relayed, out int dropped);
+            _stats.SendsDropped(dropped);
+            if (result != RouteResult.Deliver)
+            {
+                if (chat) _stats.DuplicateDropped();
+                return FloodDelivery.None;
+            }
+            if (relayed > 0 && chat) _stats.MessageRelayed();
+            switch (type)
+            {
+                case FrameType.Message: return FloodDelivery.Message;
+                case FrameType.Announce: return FloodDelivery.Announce;
+                default: return forUs ? FloodDelivery.Direct : FloodDelivery.None;
+            }
+        }
+    }
+}

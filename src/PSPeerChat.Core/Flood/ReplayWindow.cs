@@ -1,0 +1,42 @@
+using System;
+using PSPeerChat.Timing;
+
+namespace PSPeerChat.Flood
+{
+    /// <summary>
+    /// The acceptance window of signed frames (protocol.md §8.3): not older than the window, nor than the seen cache's
+    /// memory (so a replay the cache forgot is still refused), and not further in the future than the clock skew allowed.
+    /// </summary>
+    internal sealed class ReplayWindow
+    {
+        /// <summary>The window never closes below this (or the acceptance window, if shorter), even under a flood.</summary>
+        public const long MinimumWindowMs = 10000;
+
+        private readonly TimeProvider _clock;
+        private readonly SeenCache _seen;
+        private readonly long _windowMs;
+        private readonly long _skewMs;
+
+        public ReplayWindow(TimeProvider clock, SeenCache seen, TimeSpan window, TimeSpan maxClockSkew)
+        {
+            _clock = clock;
+            _seen = seen;
+            _windowMs = (long)window.TotalMilliseconds;
+            _skewMs = (long)maxClockSkew.TotalMilliseconds;
+        }
+
+        /// <summary>DateTimeOffset's range; anything outside is a malformed frame, not a crash.</summary>
+        public static bool IsPlausible(long unixMs) => unixMs >= -62135596800000L && unixMs <= 253402300799999L;
+
+        public bool IsFresh(long timestampMs)
+        {
+            long age = _clock.UnixNowMs() - timestampMs;
+            long window = Math.Min(_windowMs, _seen.HorizonMs - _skewMs);
+            // Under a flood that fills the seen cache faster than the clock skew, the window would close entirely and
+            // refuse every new message. Keep a floor: replays of ids the cache dropped early (SeenCache.EvictedEarly)
+            // are then refused only once older than the floor (protocol.md §8.3).
+            window = Math.Max(window, Math.Min(MinimumWindowMs, _windowMs));
+            return age <= window && -age <= _skewMs;
+        }
+    }
+}

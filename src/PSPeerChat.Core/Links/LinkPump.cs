@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeerChat.Flood;
+using PSPeerChat.Protocol;
+using PSPeerChat.Timing;
+using PSPeerChat.Transport;
+
+namespace PSPeerChat.Links
+{
+    /// <summary>
+    /// A link's bytes: the read buffer and frame splitting (protocol.md §2), read slices so one busy link cannot keep a
+    /// thread, and the writer loop that coalesces queued frames into few sends. Exactly one reader and one writer; both
+    /// run on <see cref="LinkScheduler"/>. Frames are handed to the session; text lines are split by the text reader.
+    /// </summary>
+    internal sealed class LinkPump
+    {
+        public delegate bool FrameHandler(byte[] buffer, int body, int length);
+
+        private readonly Link _link;
+        private readonly ILinkTransport _transport;
+        private readonly LinkSettings _settings;
+        private readonly TimeProvider _clock;
+        private readonly SendQueue _queue;
+        private byte[] _readBuffer;
+        private byte[] _writeBuffer;
+        private Task _reader = Task.CompletedTask;
+        private Task _writer = Task.CompletedTask;
+        private long _lastReceivedMs;
+        private int _disposed;
+        private volatile bool _textLines;
+
+        public LinkPump(Link link, ILinkTransport transport, LinkSettings settings, TimeProvider clock)
+        {
+            _link = link;
+            _transport = transport;
+            _settings = settings;
+            _clock = clock;
+            _queue = new SendQueue(settings.QueueCapacity, settings.QueueBytes);
+            _readBuffer = new byte[settings.InitialReadBuffer];
+            _lastReceivedMs = NowMs();
+        }
+
+        public byte[] ReadBuffer => _readBuffer;
+
+        public long LastReceivedMs => Interlocked.Read(ref _lastReceivedMs);
+
+        public bool HasUnreadData => _transport.HasUnreadData;
+
+        public int QueueLength => _queue.Count;
+
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        public Task Completion => Task.WhenAll(_reader, _writer);
+
+        public Task WriterCompletion => _writer;
+
+        public void Start(Func<Task> readLoop)
+        {
+            // Both loops' awaits keep no ConfigureAwait(false): each continuation returns to the bounded scheduler.
+            _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
+            _reader = Task.Factory.StartNew(readLoop, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
+        }
+
+        /// <summary>The writer sends each broadcast's text line instead of its frame, and skips control frames.</summary>
+        public void SwitchToTextLines() => _textLines = true;
+
+        public bool TryEnqueue(OutboundFrame frame, int waitMilliseconds) => _queue.TryEnqueue(frame, waitMilliseconds);
+
+        /// <summary>Queues a last frame (or none) and refuses everything after it; the writer ends once it is out.</summary>
+        public void CompleteWith(OutboundFrame last) => _queue.CompleteWith(last);
+
+        public void DisposeTransport()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) _transport.Dispose();
+        }
+
+        public void AbortTransport()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) _transport.Abort();
+        }
+
+        /// <summary>Receives into the read buffer from <paramref name="offset"/>, counting the bytes as evidence of life.</summary>
+        public async Task<int> ReceiveAsync(int offset)
+        {
+            int n = await _transport.ReceiveAsync(_readBuffer, offset, _readBuffer.Length - offset);
+            if (n > 0)
+            {
+                _link.Counters.Received(n);
+                Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+            }
+            return n;
+        }
+
+        /// <summary>Frames until <paramref name="handle"/> says the link is done or the neighbour leaves; <paramref name="end"/> bytes are already in the buffer.</summary>
+        public async Task ReadFramesAsync(int end, FrameHandler handle)
+        {
+            int start = 0;
+            long sliceStart = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                int needed = ProtocolLimits.LengthPrefix;
+                while (true)
+                {
+                    FrameReadStatus status = FrameReader.TryRead(_readBuffer, start, end - start, out int bodyLength);
+                    if (status == FrameReadStatus.Frame)
+                    {
+                        int body = start + ProtocolLimits.LengthPrefix;
+                        start = body + bodyLength;
+                        if (!handle(_readBuffer, body, bodyLength)) return;
+                        if (Stopwatch.GetTimestamp() - sliceStart > _settings.ReadSliceTicks)
+                        {
+                            // A busy link must not keep its thread: with verification at ~80 us a frame, a full buffer
+                            // is tens of milliseconds, and starved readers of other links would look dead to the keepalive.
+                            Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+                            await Task.Yield();
+                            sliceStart = Stopwatch.GetTimestamp();
+                        }
+                        continue;
+                    }
+                    if (status == FrameReadStatus.TooLarge)
+                    {
+                        _link.Fail("frame of " + BigEndian.ReadUInt32(_readBuffer, start) + " bytes; the limit is " + ProtocolLimits.MaxFrameBody, CloseReason.FrameTooLarge);
+                        return;
+                    }
+                    if (status == FrameReadStatus.Empty)
+                    {
+                        _link.Fail("empty frame");
+                        return;
+                    }
+                    if (bodyLength > 0) needed = ProtocolLimits.LengthPrefix + bodyLength;
+                    break;
+                }
+
+                MakeRoom(ref start, ref end, needed);
+                int n = await ReceiveAsync(end);
+                if (n == 0)
+                {
+                    _link.Close(CloseReason.ConnectionLost, end > start ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
+                    return;
+                }
+                end += n;
+                sliceStart = Stopwatch.GetTimestamp(); // waiting for bytes is not frame handling: a new slice begins
+            }
+        }
+
+        /// <summary>Moves unread bytes to the front and grows the buffer so <paramref name="needed"/> bytes fit (never beyond a frame's maximum).</summary>
+        public void MakeRoom(ref int start, ref int end, int needed)
+        {
+            int unread = end - start;
+            if (unread == 0)
+            {
+                start = end = 0;
+            }
+            if (_readBuffer.Length - start >= needed && end < _readBuffer.Length) return;
+            if (_readBuffer.Length < needed)
+            {
+                int size = Math.Max(needed, Math.Min(_readBuffer.Length * 2, ProtocolLimits.LengthPrefix + ProtocolLimits.MaxFrameBody));
+                var bigger = new byte[size];
+                Buffer.BlockCopy(_readBuffer, start, bigger, 0, unread);
+                _readBuffer = bigger;
+            }
+            else if (start > 0)
+            {
+                Buffer.BlockCopy(_readBuffer, start, _readBuffer, 0, unread);
+            }
+            start = 0;
+            end = unread;
+        }
+
+        private long NowMs() => _clock.NowMs();
+
+        private async Task WriteLoopAsync()
+        {
+            var batch = new List<OutboundFrame>(16);
+            try
+            {
+                while (true)
+                {
+                    batch.Clear();
+                    await _queue.TakeBatchAsync(batch, _settings.WriteBatchFrames);
+                    if (batch.Count == 0) break;
+                    bool closeAfter = await WriteBatchAsync(batch);
+                    if (closeAfter)
+                    {
+                        _transport.ShutdownSend();
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                _link.Close(CloseReason.ConnectionLost, "send failed: " + ex.Message, tellRemote: false);
+            }
+        }
+
+        /// <summary>Writes a batch, small frames joined into sends of up to the coalesce limit; true when the last frame ends the link.</summary>
+        private async Task<bool> WriteBatchAsync(List<OutboundFrame> batch)
+        {
+            bool closeAfter = false;
+            bool text = _textLines;
+            int used = 0;
+            long bytes = 0;
+            int messages = 0;
+            foreach (OutboundFrame frame in batch)
+            {
+                closeAfter |= frame.CloseAfter;
+                byte[] data = text ? frame.Message?.GetTextLine() : frame.Frame;
+                if (data == null) continue;
+                if (frame.Message != null) messages++;
+                bytes += data.Length;
+                // Text links get one line per send: the article's Go node reads each line with a fresh
+                // buffered reader and would lose lines that arrive together (protocol.md §5).
+                if (batch.Count == 1 || text || data.Length > _settings.CoalesceLimit)
+                {
+                    if (used > 0) await _transport.SendAsync(_writeBuffer, 0, used);
+                    used = 0;
+                    await _transport.SendAsync(data, 0, data.Length);
+                    continue;
+                }
+                if (used + data.Length > _settings.CoalesceLimit)
+                {
+                    await _transport.SendAsync(_writeBuffer, 0, used);
+                    used = 0;
+                }
+                EnsureWriteBuffer(used + data.Length);
+                Buffer.BlockCopy(data, 0, _writeBuffer, used, data.Length);
+                used += data.Length;
+            }
+            if (used > 0) await _transport.SendAsync(_writeBuffer, 0, used);
+            _link.Counters.Sent(bytes, messages);
+            return closeAfter;
+        }
+
+        private void EnsureWriteBuffer(int size)
+        {
+            if (_writeBuffer != null && _writeBuffer.Length >= size) return;
+            int length = _writeBuffer == null ? 4096 : _writeBuffer.Length;
+            while (length < size) length *= 2;
+            var bigger = new byte[Math.Min(length, _settings.CoalesceLimit)];
+            if (_writeBuffer != null) Buffer.BlockCopy(_writeBuffer, 0, bigger, 0, _writeBuffer.Length);
+            _writeBuffer = bigger;
+        }
+    }
+}

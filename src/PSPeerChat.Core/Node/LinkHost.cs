@@ -1,0 +1,260 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using PSPeerChat.Flood;
+using PSPeerChat.Identity;
+using PSPeerChat.Joining;
+using PSPeerChat.Links;
+using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
+using PSPeerChat.Stats;
+using PSPeerChat.Transport;
+
+namespace PSPeerChat
+{
+    /// <summary>
+    /// The node as its links see it (<see cref="ILinkHost"/>): it makes links (accepted or dialled), registers them,
+    /// hands their frames to the flood receiver and the address exchange, and hears when they close. Every callback
+    /// comes from a link's reader and returns without blocking.
+    /// </summary>
+    internal sealed class LinkHost : ILinkHost
+    {
+        private readonly PeerNode _node;
+        private readonly LinkTable _links;
+        private readonly ILinkNetwork _network;
+        private readonly FloodReceiver _receiver;
+        private readonly Messaging _messaging;
+        private readonly Announcer _announcer;
+        private readonly AddressExchange _exchange;
+        private readonly NodeEvents _events;
+
+        public LinkHost(PeerNode node, LinkTable links, ILinkNetwork network, FloodReceiver receiver, Messaging messaging, Announcer announcer, AddressBook book, AddressExchange exchange, NodeEvents events)
+        {
+            _node = node;
+            _links = links;
+            _network = network;
+            _receiver = receiver;
+            _messaging = messaging;
+            _announcer = announcer;
+            _exchange = exchange;
+            _events = events;
+            Settings = new LinkSettings
+            {
+                QueueCapacity = node.Options.SendQueueCapacity,
+                QueueBytes = node.Options.SendQueueBytes,
+                HandshakeTimeout = node.Options.HandshakeTimeout,
+                ProtocolDetectTimeout = node.Options.ProtocolDetectTimeout,
+                CloseLinger = Tunables.CloseLinger,
+                RemoteRegistrationWait = Tunables.RemoteRegistrationWait,
+                InitialReadBuffer = Tunables.InitialReadBuffer,
+                ReadSliceTicks = Tunables.ReadSliceTicks,
+                WriteBatchFrames = Tunables.WriteBatchFrames,
+                CoalesceLimit = Tunables.CoalesceLimit,
+            };
+            Maintenance = new Maintenance(node, links, book, exchange, announcer, (address, stop) => DialAsync(address, PeerProtocol.PeerChat, Tunables.DialTimeout, stop), node.Clock);
+        }
+
+        /// <summary>The node's maintenance loop: told of links registered and lost.</summary>
+        public Maintenance Maintenance { get; }
+
+        public string Name => _node.Name;
+
+        public NodeIdentity Identity => _node.Identity;
+
+        public SignatureVerifier Verifier => _node.Verifier;
+
+        public NodeStats Stats => _node.Stats;
+
+        public TimeProvider Clock => _node.Clock;
+
+        public LinkSettings Settings { get; }
+
+        public byte[] CreateHello(ulong linkToken, byte[] nonce) => HelloFrame.Encode(_node.Identity, linkToken, (ushort)_node.Port, _node.Name, nonce);
+
+        public string RefusalWhenFull(Link link, out byte[] alternatives)
+        {
+            string refusal = _links.RefusalWhenFull(_node.Name);
+            alternatives = refusal == null ? null : _exchange.CreateReply(link);
+            return refusal;
+        }
+
+        /// <summary>A transport the listener accepted becomes a link (or is closed, when the node is stopping).</summary>
+        public void Accept(ILinkTransport transport)
+        {
+            if (_node.State != PeerNodeState.Running || Adopt(transport, PeerDirection.Inbound, PeerProtocol.PeerChat) == null) transport.Dispose();
+        }
+
+        /// <summary>
+        /// Dials an address and completes with the link once it is up (after the handshake for PeerChat), or with the link
+        /// to the same node that is kept instead. Host names are resolved and each address tried until one answers.
+        /// </summary>
+        public async Task<Link> DialAsync(string address, PeerProtocol protocol, TimeSpan limit, CancellationToken cancel)
+        {
+            PeerAddress target = PeerAddress.Parse(address);
+            EnsureRunning();
+            using (var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+            using (ITimer expiry = Clock.CreateTimer(_ => Cancel(budget), null, limit, Timeout.InfiniteTimeSpan))
+            {
+                IPAddress[] candidates = await ResolveAsync(target, address).ConfigureAwait(false);
+                Link existing = FindLinkTo(candidates, target.Port);
+                if (existing != null && protocol == existing.Protocol) return existing; // already linked: keep the link, do not churn it
+
+                Exception lastError = null;
+                foreach (IPAddress ip in candidates)
+                {
+                    ILinkTransport transport;
+                    try
+                    {
+                        transport = await _network.ConnectAsync(new IPEndPoint(ip, target.Port), budget.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        throw new PeerConnectException(address, "Could not connect to " + address + ": no answer within " + limit.TotalSeconds + " s. Check the address and that a node listens there.", timedOut: true);
+                    }
+                    catch (SocketException ex)
+                    {
+                        lastError = ex;
+                        continue;
+                    }
+
+                    Link link = Adopt(transport, PeerDirection.Outbound, protocol);
+                    if (link == null)
+                    {
+                        transport.Dispose();
+                        throw Stopped();
+                    }
+                    if (!await CompletesInTime(link.Handshake, budget.Token).ConfigureAwait(false))
+                    {
+                        link.Close(CloseReason.HandshakeTimeout, "no HELLO within " + limit.TotalSeconds + " s");
+                        cancel.ThrowIfCancellationRequested();
+                        throw new PeerConnectException(address, "Could not connect to " + address + ": it accepted the connection but did not complete the PeerChat handshake within " + limit.TotalSeconds + " s. If it is a plain text node, use -Protocol Text.", timedOut: true);
+                    }
+                    return await link.Handshake.ConfigureAwait(false);
+                }
+
+                string why = lastError is SocketException se && se.SocketErrorCode == SocketError.ConnectionRefused
+                    ? "the connection was refused. Is a node listening on that port?"
+                    : (lastError?.Message ?? "no address to try");
+                throw new PeerConnectException(address, "Could not connect to " + address + ": " + why, inner: lastError);
+            }
+        }
+
+        public LinkRegistration Register(Link link)
+        {
+            LinkRegistration registration = _links.Register(link, _node.Name, out Link loser);
+            if (!registration.IsAccepted) return registration;
+            loser?.Close(CloseReason.Duplicate, "another link to " + (link.RemoteName ?? link.Address) + " is kept");
+            if (!link.IsText) _announcer.LearnNeighbour(link.RemoteId, link.RemoteName, link.RemoteEncryptionKey);
+            Maintenance.OnLinkRegistered(link);
+            _events.RaisePeerConnected(_links.ViewOf(link, _node));
+            return registration;
+        }
+
+        public void OnClosed(Link link)
+        {
+            Peer view = _links.ViewOf(link, _node);
+            if (!_links.Remove(link)) return;
+            Maintenance.OnLinkLost(link);
+            _events.RaisePeerDisconnected(view);
+        }
+
+        public bool OnFrame(Link link, FrameType type, byte[] buffer, int body, int length)
+        {
+            switch (type)
+            {
+                case FrameType.GetAddresses:
+                    _exchange.OnRequest(link);
+                    return true;
+                case FrameType.Addresses:
+                    return _exchange.OnAddresses(link, buffer, body, length);
+            }
+            FloodDelivery delivery = _receiver.Receive(link, buffer, body, length, _links.Registered, out FloodMessage message, out bool closed);
+            switch (delivery)
+            {
+                case FloodDelivery.Message:
+                    _messaging.Deliver(message, link, verified: !message.IsTextOrigin && _node.Options.SignMessages);
+                    break;
+                case FloodDelivery.Announce:
+                    _announcer.OnAnnounce(message);
+                    break;
+                case FloodDelivery.Direct:
+                    _messaging.DeliverDirect(message, link);
+                    break;
+            }
+            return !closed;
+        }
+
+        public bool OnTextLine(Link link, byte[] buffer, int start, int length) => _messaging.OnTextLine(link, buffer, start, length);
+
+        /// <summary>A new link, in the table and started; null when the node is stopping.</summary>
+        private Link Adopt(ILinkTransport transport, PeerDirection direction, PeerProtocol protocol)
+        {
+            var link = new Link(this, transport, direction, protocol);
+            if (!_links.TryAdd(link, new Peer(_node, link))) return null;
+            link.Start();
+            return link;
+        }
+
+        /// <summary>A registered link whose neighbour listens at one of the addresses (or, for text, is there), or null.</summary>
+        private Link FindLinkTo(IPAddress[] addresses, int port)
+        {
+            foreach (Link link in _links.Registered)
+            {
+                foreach (IPAddress ip in addresses)
+                {
+                    var endPoint = new IPEndPoint(ip, port);
+                    string text = EndPoints.Format(endPoint);
+                    if ((link.ListenEndPoint != null && EndPoints.Format(link.ListenEndPoint) == text) || (link.IsText && link.Address == text)) return link;
+                }
+            }
+            return null;
+        }
+
+        private void EnsureRunning()
+        {
+            if (_node.State != PeerNodeState.Running) throw Stopped();
+        }
+
+        private InvalidOperationException Stopped() => new InvalidOperationException("The node " + _node.Name + " is stopped. Start a new one with Start-PeerNode.");
+
+        private static void Cancel(CancellationTokenSource budget)
+        {
+            try
+            {
+                budget.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the dial ended first
+            }
+        }
+
+        private static async Task<IPAddress[]> ResolveAsync(PeerAddress target, string original)
+        {
+            if (IPAddress.TryParse(target.Host, out IPAddress literal)) return new[] { literal };
+            try
+            {
+                IPAddress[] found = await Dns.GetHostAddressesAsync(target.Host).ConfigureAwait(false);
+                if (found.Length == 0) throw new PeerConnectException(original, "Could not connect to " + original + ": the name '" + target.Host + "' has no address.");
+                return found;
+            }
+            catch (SocketException ex)
+            {
+                throw new PeerConnectException(original, "Could not connect to " + original + ": the name '" + target.Host + "' could not be resolved (" + ex.Message + ").", inner: ex);
+            }
+        }
+
+        private static async Task<bool> CompletesInTime(Task task, CancellationToken budget)
+        {
+            if (task.IsCompleted) return true;
+            var expired = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (budget.Register(() => expired.TrySetResult(true)))
+            {
+                return await Task.WhenAny(task, expired.Task).ConfigureAwait(false) == task;
+            }
+        }
+    }
+}

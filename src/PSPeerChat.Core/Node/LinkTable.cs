@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using PSPeerChat.Links;
+using PSPeerChat.Protocol;
+using PSPeerChat.Transport;
+
+namespace PSPeerChat
+{
+    /// <summary>
+    /// A node's links: every open one (registered or still in its handshake, so a stop closes them all), the registered
+    /// ones by node id and the text ones, and the duplicate-link rule (protocol.md §3.1). One lock guards it all; the
+    /// flood path reads <see cref="Registered"/>, a snapshot rebuilt on every change, without it. Each link has one
+    /// <see cref="Peer"/>, its public view.
+    /// </summary>
+    internal sealed class LinkTable
+    {
+        private readonly object _gate = new object();
+        private readonly Dictionary<Link, Peer> _open = new Dictionary<Link, Peer>();
+        private readonly Dictionary<Id128, Link> _byNodeId = new Dictionary<Id128, Link>();
+        private readonly List<Link> _textLinks = new List<Link>();
+        private readonly Id128 _self;
+        private readonly int _maxLinks;
+        private Link[] _registered = new Link[0];
+        private bool _closed;
+
+        public LinkTable(Id128 self, int maxLinks)
+        {
+            _self = self;
+            _maxLinks = maxLinks;
+        }
+
+        /// <summary>Registered links (PeerChat and text), lock-free.</summary>
+        public Link[] Registered => Volatile.Read(ref _registered);
+
+        /// <summary>Registered PeerChat links (text peers hold slots but do not relay).</summary>
+        public int ProtocolLinkCount
+        {
+            get { lock (_gate) return _byNodeId.Count; }
+        }
+
+        /// <summary>Adds a new link with its view; false once the table is closed (the node is stopping).</summary>
+        public bool TryAdd(Link link, Peer view)
+        {
+            lock (_gate)
+            {
+                if (_closed) return false;
+                _open.Add(link, view);
+                return true;
+            }
+        }
+
+        /// <summary>The one view of an open link; a new one for a link already gone.</summary>
+        public Peer ViewOf(Link link, PeerNode node)
+        {
+            lock (_gate)
+            {
+                if (_open.TryGetValue(link, out Peer view)) return view;
+            }
+            return new Peer(node, link);
+        }
+
+        /// <summary>Views of the registered links, in the order they connected.</summary>
+        public Peer[] Views()
+        {
+            Link[] links = Registered;
+            var views = new List<Peer>(links.Length);
+            lock (_gate)
+            {
+                foreach (Link link in links)
+                {
+                    if (_open.TryGetValue(link, out Peer view)) views.Add(view);
+                }
+            }
+            return views.OrderBy(p => p.ConnectedAt).ToArray();
+        }
+
+        /// <summary>Null when there is room for another link, else why not.</summary>
+        public string RefusalWhenFull(string nodeName)
+        {
+            int count = Registered.Length;
+            return count < _maxLinks ? null : nodeName + " has " + count + " links, its maximum";
+        }
+
+        /// <summary>
+        /// Registers a link whose handshake finished, or refuses it (stopping, full, or a duplicate that loses).
+        /// <paramref name="loser"/> is an existing link the new one replaced: the caller closes it.
+        /// </summary>
+        public LinkRegistration Register(Link link, string nodeName, out Link loser)
+        {
+            loser = null;
+            lock (_gate)
+            {
+                if (_closed) return LinkRegistration.Refused(CloseReason.Shutdown, nodeName + " is stopping");
+                if (!link.IsText && _byNodeId.TryGetValue(link.RemoteId, out Link existing))
+                {
+                    if (!Wins(link, existing)) return LinkRegistration.Refused(CloseReason.Duplicate, "already linked to " + (existing.RemoteName ?? existing.Address), existing);
+                    loser = existing;
+                    _byNodeId[link.RemoteId] = link;
+                }
+                else if (_registered.Length >= _maxLinks)
+                {
+                    return LinkRegistration.Refused(CloseReason.Full, nodeName + " has " + _registered.Length + " links, its maximum");
+                }
+                else if (link.IsText)
+                {
+                    _textLinks.Add(link);
+                }
+                else
+                {
+                    _byNodeId.Add(link.RemoteId, link);
+                }
+                link.MarkConnected();
+                Rebuild();
+                return LinkRegistration.Accepted;
+            }
+        }
+
+        /// <summary>Forgets a closed link; true when it was registered (its node lost a neighbour).</summary>
+        public bool Remove(Link link)
+        {
+            lock (_gate)
+            {
+                _open.Remove(link);
+                bool wasRegistered = false;
+                if (link.IsText)
+                {
+                    wasRegistered = _textLinks.Remove(link);
+                }
+                else if (_byNodeId.TryGetValue(link.RemoteId, out Link current) && current == link)
+                {
+                    wasRegistered = _byNodeId.Remove(link.RemoteId);
+                }
+                if (wasRegistered) Rebuild();
+                return wasRegistered;
+            }
+        }
+
+        /// <summary>Refuses every later link and returns every open one (the node is stopping).</summary>
+        public Link[] Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                return _open.Keys.ToArray();
+            }
+        }
+
+        public bool IsLinked(Id128 id)
+        {
+            lock (_gate) return _byNodeId.ContainsKey(id);
+        }
+
+        /// <summary>True when a registered link's neighbour listens at <paramref name="address"/> (as EndPoints.Format writes it).</summary>
+        public bool IsLinkedAddress(string address)
+        {
+            foreach (Link link in Registered)
+            {
+                if (link.ListenEndPoint != null && string.Equals(EndPoints.Format(link.ListenEndPoint), address, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// The duplicate-link rule (protocol.md §3.1): of two links between the same nodes, keep the one whose
+        /// (dialler id, link token) is smaller. Both ends know both values, so both keep the same link.
+        /// </summary>
+        private bool Wins(Link candidate, Link existing)
+        {
+            int c = DiallerOf(candidate).CompareTo(DiallerOf(existing));
+            if (c != 0) return c < 0;
+            return candidate.LinkToken < existing.LinkToken;
+        }
+
+        private Id128 DiallerOf(Link link) => link.Direction == PeerDirection.Outbound ? _self : link.RemoteId;
+
+        private void Rebuild()
+        {
+            var links = new Link[_byNodeId.Count + _textLinks.Count];
+            int i = 0;
+            foreach (Link l in _byNodeId.Values) links[i++] = l;
+            foreach (Link l in _textLinks) links[i++] = l;
+            Volatile.Write(ref _registered, links);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PSPeerChat.Flood;
+using PSPeerChat.Identity;
+using PSPeerChat.Inbox;
+using PSPeerChat.Links;
+using PSPeerChat.Protocol;
+using PSPeerChat.Stats;
+using PSPeerChat.Timing;
+
+namespace PSPeerChat
+{
+    /// <summary>
+    /// Messages in and out of a node (protocol.md §4, §5, §8): broadcasts and direct messages it originates, lines of
+    /// plain text peers it fronts for, and delivery of what the flood receiver accepted to the inbox and the events.
+    /// </summary>
+    internal sealed class Messaging
+    {
+        private readonly PeerNode _node;
+        private readonly FloodRouter _router;
+        private readonly LinkTable _links;
+        private readonly MessageInbox _inbox;
+        private readonly PeerDirectory _directory;
+        private readonly NodeStats _stats;
+        private readonly NodeEvents _events;
+        private readonly TimeProvider _clock;
+
+        public Messaging(PeerNode node, FloodRouter router, LinkTable links, MessageInbox inbox, PeerDirectory directory, NodeStats stats, NodeEvents events, TimeProvider clock)
+        {
+            _node = node;
+            _router = router;
+            _links = links;
+            _inbox = inbox;
+            _directory = directory;
+            _stats = stats;
+            _events = events;
+            _clock = clock;
+        }
+
+        private PeerNodeOptions Options => _node.Options;
+
+        public PeerMessage Broadcast(string text)
+        {
+            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.None, text, Options.SignMessages);
+            Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
+            _stats.MessageSent();
+            return ToPeerMessage(message, null, 0, verified: Options.SignMessages);
+        }
+
+        public PeerMessage SendDirect(string recipient, string text)
+        {
+            PeerDirectoryEntry target = ResolveRecipient(recipient);
+            Id128.TryParse(target.Id, out Id128 recipientId);
+            if (!_directory.TryGetEncryptionKey(recipientId, out byte[] key)) throw new ArgumentException("The node " + target + " has not announced an encryption key yet; wait for its announcement (Get-PeerDirectory) and try again.", nameof(recipient));
+            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text);
+            Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
+            _stats.MessageSent();
+            PeerMessage sent = ToPeerMessage(message, null, 0, verified: true);
+            sent.From = _node.Id;
+            sent.FromName = _node.Name;
+            sent.IsDirect = true;
+            sent.To = target.Id;
+            return sent;
+        }
+
+        /// <summary>Starts a message of this node (or of a text peer it fronts for) on every link but <paramref name="except"/>; returns on how many.</summary>
+        public int Originate(FloodMessage message, Link except, int waitMilliseconds)
+        {
+            _router.Originate(message, except, _links.Registered, waitMilliseconds, out int sent, out int dropped);
+            _stats.SendsDropped(dropped);
+            return sent;
+        }
+
+        /// <summary>
+        /// A line from a plain text peer: it enters the network as a new message, signed by this node as the gateway
+        /// and marked TextOrigin, since nothing proves who typed it (protocol.md §5).
+        /// False when the link was closed: a NUL byte means binary data (a PeerChat dialler too slow for detection).
+        /// </summary>
+        public bool OnTextLine(Link link, byte[] buffer, int start, int length)
+        {
+            if (Array.IndexOf(buffer, (byte)0, start, length) >= 0) return link.Fail("binary data on a text link");
+            link.Counters.MessageReceived();
+            string text = Utf8.Lenient.GetString(buffer, start, length).Trim();
+            if (text.Length == 0) return true;
+            if (Utf8.Strict.GetByteCount(text) > ProtocolLimits.MaxTextBytes)
+            {
+                _stats.InvalidFrame(); // too long for a MESSAGE: dropped, the link stays
+                return true;
+            }
+            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), link.Address, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.TextOrigin, text);
+            if (Originate(message, link, 0) > 0) _stats.MessageRelayed();
+            Deliver(message, link, verified: false);
+            return true;
+        }
+
+        /// <summary>A broadcast the flood receiver accepted.</summary>
+        public void Deliver(FloodMessage message, Link from, bool verified) => DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+
+        /// <summary>A DIRECT for this node, opened and verified.</summary>
+        public void DeliverDirect(FloodMessage message, Link from)
+        {
+            PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified: true);
+            delivered.IsDirect = true;
+            delivered.To = _node.Id;
+            DeliverToInbox(delivered);
+        }
+
+        private void DeliverToInbox(PeerMessage delivered)
+        {
+            _stats.MessageDelivered(); // before the inbox: whoever took the message sees the count
+            _inbox.Add(delivered);
+            _events.RaiseMessageReceived(delivered);
+        }
+
+        private PeerMessage ToPeerMessage(FloodMessage message, Link from, int hops, bool verified)
+        {
+            return new PeerMessage
+            {
+                Id = message.Id.ToString(),
+                From = message.IsTextOrigin ? message.OriginName : message.OriginId.ToString(),
+                FromName = message.OriginName,
+                Text = message.Text,
+                SentAt = DateTimeOffset.FromUnixTimeMilliseconds(message.TimestampMs).ToLocalTime(),
+                ReceivedAt = _clock.GetLocalNow(),
+                Hops = hops,
+                Via = from == null ? string.Empty : (from.RemoteId.IsEmpty ? from.Address : from.RemoteId.ToString()),
+                Protocol = message.IsTextOrigin ? PeerProtocol.Text : PeerProtocol.PeerChat,
+                ReceivedBy = _node.Name,
+                Verified = verified,
+                Gateway = message.IsTextOrigin ? message.OriginId.ToString() : string.Empty,
+            };
+        }
+
+        private PeerDirectoryEntry ResolveRecipient(string recipient)
+        {
+            List<PeerDirectoryEntry> matches = _directory.Find(recipient, _node.Name);
+            if (matches.Count == 1) return matches[0];
+            if (matches.Count == 0)
+            {
+                throw new ArgumentException("No node '" + recipient + "' in the directory of " + _node.Name + ". Get-PeerDirectory lists the nodes it has heard of; give a name, an id or an id prefix.", nameof(recipient));
+            }
+            throw new ArgumentException("'" + recipient + "' is ambiguous: " + string.Join(", ", matches.Select(m => m.Name + " (" + m.ShortId + ")")) + ". Give the id (or a longer prefix) instead of the name.", nameof(recipient));
+        }
+    }
+}

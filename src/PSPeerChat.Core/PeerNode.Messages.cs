@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+
+namespace PSPeerChat
+{
+    /// <summary>API verbs: sending, receiving, the directory and the message counters (protocol.md §4, §5, §8).</summary>
+    public sealed partial class PeerNode
+    {
+        /// <summary>Broadcasts and direct messages this node originated.</summary>
+        public long MessagesSent => Stats.MessagesSent;
+
+        /// <summary>Messages delivered to this node's inbox (each once).</summary>
+        public long MessagesDelivered => Stats.MessagesDelivered;
+
+        /// <summary>Messages (broadcasts and direct messages, not announcements) this node passed on to at least one other neighbour, each counted once.</summary>
+        public long MessagesRelayed => Stats.MessagesRelayed;
+
+        /// <summary>Copies of messages received again and dropped (flood fill makes these; they are expected). Announcements are not counted.</summary>
+        public long DuplicatesDropped => Stats.DuplicatesDropped;
+
+        /// <summary>Malformed or oversized frames and lines received (frames close their link; an over-long text line is only dropped).</summary>
+        public long InvalidFrames => Stats.InvalidFrames;
+
+        /// <summary>Forged or altered frames: bad signatures (their link is closed), failed handshake proofs, direct messages to this node that fail to decrypt or verify (dropped only).</summary>
+        public long InvalidSignatures => Stats.InvalidSignatures;
+
+        /// <summary>Signed frames refused because their timestamp is outside the acceptance window (replays, or badly wrong clocks).</summary>
+        public long ReplaysRefused => Stats.ReplaysRefused;
+
+        /// <summary>Signatures this node checked: one per first copy of a broadcast or announcement, one per direct message to it, one per handshake.</summary>
+        public long SignaturesVerified => Stats.SignaturesVerified;
+
+        /// <summary>Frames not queued to a neighbour because its send queue was full.</summary>
+        public long SendDrops => Stats.SendDrops;
+
+        /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
+        public long InboxDropped => _inbox.Dropped;
+
+        /// <summary>Messages waiting in the inbox.</summary>
+        public int InboxCount => _inbox.Count;
+
+        public int InboxCapacity => _inbox.Capacity;
+
+        /// <summary>
+        /// Broadcasts a text, signed by this node, to the whole network. Waits (up to Options.SendWait) for room in a
+        /// neighbour's full send queue: that is the back-pressure a fast local sender gets. Returns the message as sent.
+        /// </summary>
+        /// <exception cref="ArgumentException">The text is longer than ProtocolLimits.MaxTextBytes in UTF-8.</exception>
+        /// <exception cref="InvalidOperationException">The node is stopped.</exception>
+        public PeerMessage Broadcast(string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            EnsureRunning();
+            return _messaging.Broadcast(text);
+        }
+
+        /// <summary>
+        /// Sends a text only <paramref name="recipient"/> can read (a node id, a unique id prefix or a name from the
+        /// directory). It is flooded like a broadcast, so it works in any topology; relays see neither text nor sender.
+        /// </summary>
+        /// <exception cref="ArgumentException">The recipient is unknown or ambiguous, or the text is too long.</exception>
+        public PeerMessage SendDirect(string recipient, string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            EnsureRunning();
+            return _messaging.SendDirect(recipient, text);
+        }
+
+        /// <summary>Moves up to <paramref name="max"/> waiting messages into <paramref name="into"/> at once; returns how many.</summary>
+        public int Receive(List<PeerMessage> into, int max = int.MaxValue) => _inbox.TakeAvailable(into, max);
+
+        /// <summary>Takes the next message, waiting up to <paramref name="timeout"/> (Timeout.InfiniteTimeSpan: no limit); null if none came, <paramref name="cancel"/> fired or the node stopped.</summary>
+        public PeerMessage Receive(TimeSpan timeout, CancellationToken cancel = default) => _inbox.Take(timeout, cancel);
+
+        /// <summary>The directory: every node this node has heard announce itself (or met in a handshake).</summary>
+        public PeerDirectoryEntry[] GetDirectory() => _directory.Snapshot(Name).ToArray();
+
+        /// <summary>Announces this node now (it also happens by itself); false when it has no links to announce on.</summary>
+        public bool Announce() => _announcer.Announce();
+
+        private void EnsureRunning()
+        {
+            if (State != PeerNodeState.Running) throw new InvalidOperationException("The node " + Name + " is stopped. Start a new one with Start-PeerNode.");
+        }
+    }
+}

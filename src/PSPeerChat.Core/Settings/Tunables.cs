@@ -1,0 +1,43 @@
+using System;
+using System.Diagnostics;
+
+namespace PSPeerChat.Settings
+{
+    /// <summary>
+    /// Every fixed tunable of the engine in one place. The settable ones are the node's options (PeerNodeOptions, which
+    /// refuses a value that could not take effect with these); these are the others.
+    /// </summary>
+    internal static class Tunables
+    {
+        /// <summary>The maintenance loop's period: keepalive, dialling, address requests and announcements run on it.</summary>
+        public static readonly TimeSpan MaintenanceTick = TimeSpan.FromSeconds(1);
+
+        // Stopping
+        public static readonly TimeSpan StopFlushWait = TimeSpan.FromSeconds(1);
+        public static readonly TimeSpan StopLoopWait = TimeSpan.FromSeconds(2);
+
+        // Joining and repair (protocol.md §4.2)
+        public const int MaxDialsInFlight = 4;
+        public static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
+        public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+        public const long AddressRequestIntervalMs = 1000;
+        public const long AddressReplyIntervalMs = 800; // shorter than the asking interval, so jitter never makes an honest ask "too soon"
+        public const long AddressRefreshMs = 30000;
+        /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>
+        public const long UserCloseHoldMs = 5 * 60 * 1000;
+
+        // Announcements (protocol.md §4.3): after a change, announce again, but not more often than this.
+        public const long AnnounceGapMs = 2000;
+
+        // Events: how far handlers may fall behind before events are dropped (and counted).
+        public const int EventQueueCapacity = 10000;
+
+        // Links
+        public static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+        public static readonly TimeSpan RemoteRegistrationWait = TimeSpan.FromSeconds(1);
+        public const int InitialReadBuffer = 4096;
+        public static readonly long ReadSliceTicks = Stopwatch.Frequency / 500; // 2 ms of frame handling, then let other links run
+        public const int WriteBatchFrames = 256;
+        public const int CoalesceLimit = 64 * 1024;
+    }
+}

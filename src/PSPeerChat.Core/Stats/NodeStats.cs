@@ -1,0 +1,57 @@
+using System.Threading;
+
+namespace PSPeerChat.Stats
+{
+    /// <summary>
+    /// A node's counters, in one place: every part of the engine that counts (links, the flood receiver, the
+    /// address exchange) adds here, and the node's public properties read a <see cref="Snapshot"/> or one counter.
+    /// Lock-free: each counter is one Interlocked add.
+    /// </summary>
+    internal sealed class NodeStats
+    {
+        private long _messagesSent;
+        private long _messagesDelivered;
+        private long _messagesRelayed;
+        private long _duplicatesDropped;
+        private long _invalidFrames;
+        private long _invalidSignatures;
+        private long _replaysRefused;
+        private long _sendDrops;
+        private long _signaturesVerified;
+        private long _addressRequestsIgnored;
+
+        public long MessagesSent => Interlocked.Read(ref _messagesSent);
+        public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
+        public long MessagesRelayed => Interlocked.Read(ref _messagesRelayed);
+        public long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
+        public long InvalidFrames => Interlocked.Read(ref _invalidFrames);
+        public long InvalidSignatures => Interlocked.Read(ref _invalidSignatures);
+        public long ReplaysRefused => Interlocked.Read(ref _replaysRefused);
+        public long SendDrops => Interlocked.Read(ref _sendDrops);
+        public long SignaturesVerified => Interlocked.Read(ref _signaturesVerified);
+        public long AddressRequestsIgnored => Interlocked.Read(ref _addressRequestsIgnored);
+
+        public void MessageSent() => Interlocked.Increment(ref _messagesSent);
+        public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
+        public void MessageRelayed() => Interlocked.Increment(ref _messagesRelayed);
+        public void DuplicateDropped() => Interlocked.Increment(ref _duplicatesDropped);
+        public void InvalidFrame() => Interlocked.Increment(ref _invalidFrames);
+        public void ReplayRefused() => Interlocked.Increment(ref _replaysRefused);
+        public void AddressRequestIgnored() => Interlocked.Increment(ref _addressRequestsIgnored);
+
+        public void SendsDropped(int count)
+        {
+            if (count > 0) Interlocked.Add(ref _sendDrops, count);
+        }
+
+        /// <summary>One signature checked; a false verdict is also an invalid signature.</summary>
+        public void Verification(bool valid)
+        {
+            Interlocked.Increment(ref _signaturesVerified);
+            if (!valid) Interlocked.Increment(ref _invalidSignatures);
+        }
+
+        /// <summary>Every counter at one moment (each read on its own: counters moving meanwhile may be a step apart).</summary>
+        public NodeStatsSnapshot Snapshot() => new NodeStatsSnapshot(this);
+    }
+}

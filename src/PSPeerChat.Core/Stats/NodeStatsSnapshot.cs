@@ -1,0 +1,36 @@
+namespace PSPeerChat.Stats
+{
+    /// <summary>The node's counters read at one moment (see <see cref="NodeStats"/>).</summary>
+    internal sealed class NodeStatsSnapshot
+    {
+        public NodeStatsSnapshot(NodeStats stats)
+        {
+            MessagesSent = stats.MessagesSent;
+            MessagesDelivered = stats.MessagesDelivered;
+            MessagesRelayed = stats.MessagesRelayed;
+            DuplicatesDropped = stats.DuplicatesDropped;
+            InvalidFrames = stats.InvalidFrames;
+            InvalidSignatures = stats.InvalidSignatures;
+            ReplaysRefused = stats.ReplaysRefused;
+            SendDrops = stats.SendDrops;
+            SignaturesVerified = stats.SignaturesVerified;
+            AddressRequestsIgnored = stats.AddressRequestsIgnored;
+        }
+
+        public long MessagesSent { get; }
+        public long MessagesDelivered { get; }
+        public long MessagesRelayed { get; }
+        public long DuplicatesDropped { get; }
+        public long InvalidFrames { get; }
+        public long InvalidSignatures { get; }
+        public long ReplaysRefused { get; }
+        public long SendDrops { get; }
+        public long SignaturesVerified { get; }
+        public long AddressRequestsIgnored { get; }
+
+        public override string ToString() =>
+            "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
+            + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored;
+    }
+}
