@@ -87,6 +87,9 @@ namespace PSPeerChat
         /// <summary>Every counter of the node (the public counter properties read it).</summary>
         internal NodeStats Stats { get; } = new NodeStats();
 
+        /// <summary>Maintenance ticks run so far (tests that advance a fake clock wait for the next).</summary>
+        internal long MaintenanceTicks => _host.Maintenance.Ticks;
+
         /// <summary>The node's clock: the system's, or a fake one a test advances (PeerNodeOptions.Clock).</summary>
         internal TimeProvider Clock { get; }
 

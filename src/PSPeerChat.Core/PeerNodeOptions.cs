@@ -97,6 +97,13 @@ namespace PSPeerChat
         /// </summary>
         internal bool SignMessages { get; set; } = true;
 
+        /// <summary>
+        /// Simulation switch only: false keeps the node from announcing itself (its neighbours still learn it from the
+        /// handshake). A network of a thousand nodes in one test process cannot afford every node's announcement
+        /// checked by every other node.
+        /// </summary>
+        internal bool Announcements { get; set; } = true;
+
         /// <summary>An identity to use instead of IdentityPath (tests, embedding).</summary>
         internal Identity.NodeIdentity Identity { get; set; }
 

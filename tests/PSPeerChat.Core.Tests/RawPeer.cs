@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Transport;
 using Xunit.Sdk;
 
 namespace PSPeerChat.Core.Tests
@@ -19,8 +20,8 @@ namespace PSPeerChat.Core.Tests
     /// </summary>
     internal sealed class RawPeer : IDisposable
     {
-        private readonly TcpClient _client;
-        private readonly NetworkStream _stream;
+        private readonly TcpClient _client; // null over an in-memory transport
+        private readonly Stream _stream;
         private readonly SemaphoreSlim _sendLock = new SemaphoreSlim(1, 1);
         private readonly CancellationTokenSource _disposed = new CancellationTokenSource();
         private readonly MemoryStream _receivedBytes = new MemoryStream();
@@ -36,6 +37,39 @@ namespace PSPeerChat.Core.Tests
             _client = client;
             _client.NoDelay = true;
             _stream = client.GetStream();
+        }
+
+        private RawPeer(Stream stream)
+        {
+            _stream = stream;
+        }
+
+        /// <summary>Dials a node of an in-memory network.</summary>
+        public static async Task<RawPeer> ConnectAsync(MemoryNetwork network, int port)
+        {
+            ILinkTransport transport = await network.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None);
+            return new RawPeer(new TransportStream(transport));
+        }
+
+        /// <summary>
+        /// Dials <paramref name="node"/> on its in-memory network, completes the handshake as dialler and waits until the
+        /// node lists the link as connected (real time: the handshake needs no timer).
+        /// </summary>
+        public static async Task<RawPeer> JoinAsync(MemoryNetwork network, PeerNode node, NodeIdentity identity = null, string name = "raw", ulong token = 0x0123456789ABCDEFUL)
+        {
+            RawPeer raw = await ConnectAsync(network, node.Port);
+            try
+            {
+                await raw.HandshakeAsync(identity ?? NodeIdentity.Create(), name, token);
+                string id = raw.Identity.NodeId.ToString();
+                await Eventually.UntilAsync(() => node.GetPeers().Any(p => p.Id == id && p.State == PeerState.Connected), TestNetwork.Wait, node.Name + " registered the raw peer " + name);
+                return raw;
+            }
+            catch
+            {
+                raw.Dispose();
+                throw;
+            }
         }
 
         public static async Task<RawPeer> ConnectAsync(int port)
@@ -168,6 +202,14 @@ namespace PSPeerChat.Core.Tests
             {
                 throw new XunitException("The raw client received no " + what + " in time.");
             }
+        }
+
+        /// <summary>Waits for the node's next PING and answers it (other frames on the way are skipped).</summary>
+        public async Task AnswerNextPingAsync(TimeSpan timeout)
+        {
+            byte[] ping = await ReadFrameAsync(b => b[0] == (byte)FrameType.Ping, timeout, "PING");
+            if (ping == null) throw new XunitException("The node closed the link instead of sending a PING.");
+            await AnswerPingAsync(ping);
         }
 
         /// <summary>Reads until a CLOSE arrives and returns its reason and detail; fails when the socket ends without one.</summary>
@@ -332,7 +374,8 @@ namespace PSPeerChat.Core.Tests
         public void Dispose()
         {
             _disposed.Cancel();
-            _client.Dispose();
+            if (_client != null) _client.Dispose();
+            else _stream.Dispose();
             try
             {
                 _capture?.Wait(TimeSpan.FromSeconds(2));

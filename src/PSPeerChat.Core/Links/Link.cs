@@ -35,6 +35,7 @@ namespace PSPeerChat.Links
             Address = EndPoints.Format(RemoteEndPoint);
             Addresses = new AddressExchangeState(expecting: direction == PeerDirection.Outbound);
             _pump = new LinkPump(this, transport, host.Settings, host.Clock);
+            if (protocol == PeerProtocol.Text) _pump.SwitchToTextLines(); // dialled as text (Connect-Peer -Protocol Text)
             _session = new LinkSession(this, host, _pump);
             _connectedAtTicks = host.Clock.GetUtcNow().UtcTicks;
             _handshake.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);

@@ -26,6 +26,7 @@ namespace PSPeerChat
         // Released when a link drops, so repair starts at once instead of at the next tick.
         private readonly SemaphoreSlim _kick = new SemaphoreSlim(0, 1);
         private Task _loop = Task.CompletedTask;
+        private long _ticks;
 
         public Maintenance(PeerNode node, LinkTable links, AddressBook book, AddressExchange exchange, Announcer announcer, Func<string, CancellationToken, Task<Link>> dial, TimeProvider clock)
         {
@@ -39,6 +40,9 @@ namespace PSPeerChat
         }
 
         private PeerNodeOptions Options => _node.Options;
+
+        /// <summary>Ticks run so far (tests that advance the clock wait for the next one).</summary>
+        public long Ticks => Interlocked.Read(ref _ticks);
 
         /// <summary>Ends when the loop has stopped.</summary>
         public Task Completion => _loop;
@@ -112,9 +116,21 @@ namespace PSPeerChat
         private void Tick()
         {
             long now = _clock.NowMs();
-            Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout);
-            _announcer.AnnounceIfDue(now);
-            if (Options.TargetPeers <= 0 || _node.State != PeerNodeState.Running) return;
+            try
+            {
+                Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout);
+                if (Options.Announcements) _announcer.AnnounceIfDue(now);
+                if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _ticks);
+            }
+        }
+
+        /// <summary>Dials towards the target, or asks for more addresses when short of them.</summary>
+        private void Join(long now)
+        {
             int linked = _links.ProtocolLinkCount; // text peers hold slots but do not relay: they do not count towards the target
             int missing = Options.TargetPeers - linked - _dialler.InFlight;
             int candidates = _dialler.DialTowards(missing, _node.NodeId, _links.IsLinked, _links.IsLinkedAddress);

@@ -20,6 +20,13 @@ namespace PSPeerChat.Transport
         private readonly object _gate = new object();
         private readonly Dictionary<IPEndPoint, Listener> _listeners = new Dictionary<IPEndPoint, Listener>();
         private int _nextPort = FirstPort;
+        private int _nextEphemeral = 40000;
+        private long _bytesInFlight;
+
+        /// <summary>Bytes sent on any link of this network and not yet received: 0 when every pipe is drained.</summary>
+        public long BytesInFlight => Interlocked.Read(ref _bytesInFlight);
+
+        internal void Account(long bytes) => Interlocked.Add(ref _bytesInFlight, bytes);
 
         /// <summary>Listeners open now.</summary>
         public int ListenerCount
@@ -58,12 +65,10 @@ namespace PSPeerChat.Transport
             if (listener == null) return Task.FromException<ILinkTransport>(new SocketException((int)SocketError.ConnectionRefused));
             IPEndPoint dialler;
             lock (_gate) dialler = new IPEndPoint(IsAny(remote.Address) ? Loopback(remote.Address) : remote.Address, _nextEphemeral++);
-            MemoryTransport.CreatePair(dialler, remote, out MemoryTransport diallerEnd, out MemoryTransport acceptorEnd);
+            MemoryTransport.CreatePair(this, dialler, remote, out MemoryTransport diallerEnd, out MemoryTransport acceptorEnd);
             if (!listener.Offer(acceptorEnd)) return Task.FromException<ILinkTransport>(new SocketException((int)SocketError.ConnectionRefused));
             return Task.FromResult<ILinkTransport>(diallerEnd);
         }
-
-        private int _nextEphemeral = 40000;
 
         private Listener Find(IPEndPoint remote)
         {

@@ -15,6 +15,7 @@ namespace PSPeerChat.Transport
         public const int Window = 256 * 1024;
 
         private readonly object _gate = new object();
+        private readonly MemoryNetwork _network;
         private readonly Queue<byte[]> _chunks = new Queue<byte[]>();
         private int _headOffset;
         private int _buffered;
@@ -23,6 +24,12 @@ namespace PSPeerChat.Transport
         private Exception _writeFault;
         private TaskCompletionSource<bool> _readable;
         private TaskCompletionSource<bool> _writable;
+
+        /// <param name="network">Told of every byte buffered and taken (its BytesInFlight).</param>
+        public MemoryPipe(MemoryNetwork network)
+        {
+            _network = network;
+        }
 
         public int Buffered
         {
@@ -46,6 +53,7 @@ namespace PSPeerChat.Transport
                         Buffer.BlockCopy(buffer, offset, chunk, 0, n);
                         _chunks.Enqueue(chunk);
                         _buffered += n;
+                        _network?.Account(n);
                         offset += n;
                         count -= n;
                         wake = _readable;
@@ -100,6 +108,7 @@ namespace PSPeerChat.Transport
                 }
             }
             _buffered -= taken;
+            _network?.Account(-taken);
             TaskCompletionSource<bool> wake = _writable;
             _writable = null;
             wake?.TrySetResult(true); // continuations run asynchronously: safe under the lock
@@ -132,6 +141,7 @@ namespace PSPeerChat.Transport
                 _readFault = _readFault ?? forReader;
                 _writeFault = _writeFault ?? forReader;
                 _chunks.Clear();
+                _network?.Account(-_buffered);
                 _buffered = 0;
                 readable = _readable;
                 writable = _writable;

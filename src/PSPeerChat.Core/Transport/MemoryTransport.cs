@@ -19,10 +19,10 @@ namespace PSPeerChat.Transport
         }
 
         /// <summary>Two connected ends: what one sends, the other receives.</summary>
-        public static void CreatePair(IPEndPoint dialler, IPEndPoint acceptor, out MemoryTransport diallerEnd, out MemoryTransport acceptorEnd)
+        public static void CreatePair(MemoryNetwork network, IPEndPoint dialler, IPEndPoint acceptor, out MemoryTransport diallerEnd, out MemoryTransport acceptorEnd)
         {
-            var up = new MemoryPipe();
-            var down = new MemoryPipe();
+            var up = new MemoryPipe(network);
+            var down = new MemoryPipe(network);
             diallerEnd = new MemoryTransport(down, up, acceptor);
             acceptorEnd = new MemoryTransport(up, down, dialler);
         }

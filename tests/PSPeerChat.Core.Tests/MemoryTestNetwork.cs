@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using PSPeerChat.Transport;
+using Xunit.Sdk;
+
+namespace PSPeerChat.Core.Tests
+{
+    /// <summary>
+    /// Real PeerNodes on an in-memory network (no socket, no port) with one fake clock: time moves only when a test
+    /// advances it, a maintenance tick at a time, so keepalive, backoff and replay windows are tested in milliseconds.
+    /// Links still run on the engine's own loops in real time; <see cref="TickAsync"/> waits until they are quiet.
+    /// </summary>
+    internal sealed class MemoryTestNetwork : IDisposable
+    {
+        public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan RealWait = TimeSpan.FromSeconds(20);
+
+        public MemoryNetwork Network { get; } = new MemoryNetwork();
+
+        public FakeTimeProvider Clock { get; } = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+        public List<PeerNode> Nodes { get; } = new List<PeerNode>();
+
+        public PeerNode this[int i] => Nodes[i];
+
+        /// <summary>As TestNetwork.Options (fixed topologies, no periodic announcement), on this network and clock.</summary>
+        public PeerNodeOptions Options(string name, FakeTimeProvider clock = null)
+        {
+            PeerNodeOptions options = TestNetwork.Options(name);
+            options.Network = Network;
+            options.Clock = clock ?? Clock;
+            return options;
+        }
+
+        public PeerNode Start(string name, Action<PeerNodeOptions> configure = null)
+        {
+            PeerNodeOptions options = Options(name);
+            configure?.Invoke(options);
+            PeerNode node = PeerNode.Start(options);
+            Nodes.Add(node);
+            return node;
+        }
+
+        public static string AddressOf(PeerNode node) => "127.0.0.1:" + node.Port;
+
+        /// <summary>Node a dials node b; returns when both ends list the link. Real time: a handshake needs no timer.</summary>
+        public async Task<Peer> LinkAsync(PeerNode a, PeerNode b)
+        {
+            Peer peer = await a.ConnectAsync(AddressOf(b), PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
+            await Eventually.UntilAsync(() => TestNetwork.HasPeer(a, b) && TestNetwork.HasPeer(b, a), RealWait, a.Name + " and " + b.Name + " both list their link");
+            return peer;
+        }
+
+        /// <summary>
+        /// Advances the clock <paramref name="ticks"/> maintenance ticks, one at a time; after each, waits until every
+        /// running node has run its tick and the network is quiet (nothing queued, nothing in the pipes).
+        /// </summary>
+        public async Task TickAsync(int ticks = 1, FakeTimeProvider clock = null)
+        {
+            clock ??= Clock;
+            for (int i = 0; i < ticks; i++)
+            {
+                PeerNode[] running = Nodes.Where(n => n.State == PeerNodeState.Running).ToArray();
+                long[] before = running.Select(n => n.MaintenanceTicks).ToArray();
+                clock.Advance(Tick);
+                await Eventually.UntilAsync(() => running.Select((n, k) => n.State != PeerNodeState.Running || n.MaintenanceTicks > before[k]).All(x => x), RealWait, "every node ran its maintenance tick");
+                await QuietAsync();
+            }
+        }
+
+        /// <summary>Ticks until <paramref name="condition"/> holds, at most <paramref name="maxTicks"/> ticks; returns how many it took.</summary>
+        public async Task<int> TickUntilAsync(Func<bool> condition, int maxTicks, string what, Func<string> state = null)
+        {
+            for (int i = 0; i <= maxTicks; i++)
+            {
+                if (condition()) return i;
+                if (i < maxTicks) await TickAsync();
+            }
+            throw new XunitException("Not within " + maxTicks + " ticks of the fake clock: " + what + (state == null ? string.Empty : " (" + state() + ")"));
+        }
+
+        /// <summary>
+        /// Waits until no frame waits in a send queue and the bytes in the pipes stop changing, three polls in a row (a
+        /// test's raw peer may leave bytes unread for good; a reader may hold a frame it is still handling between two
+        /// polls, and three quiet polls make that unlikely; no assertion depends on it).
+        /// </summary>
+        public async Task QuietAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            int quiet = 0;
+            long last = -1;
+            while (quiet < 3)
+            {
+                long inFlight = Network.BytesInFlight;
+                bool idle = inFlight == last && Nodes.All(n => n.State != PeerNodeState.Running || n.GetPeers().All(p => p.SendQueueLength == 0));
+                quiet = idle ? quiet + 1 : 0;
+                last = inFlight;
+                if (clock.Elapsed > RealWait) throw new XunitException("The in-memory network did not go quiet: " + inFlight + " bytes in flight.");
+                await Task.Delay(2);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (PeerNode node in Nodes) node.Stop();
+        }
+    }
+}
