@@ -20,7 +20,7 @@ namespace PSPeerChat
         /// <summary>Copies of messages received again and dropped (flood fill makes these; they are expected). Announcements are not counted.</summary>
         public long DuplicatesDropped => Stats.DuplicatesDropped;
 
-        /// <summary>Malformed or oversized frames and lines received (frames close their link; an over-long text line is only dropped).</summary>
+        /// <summary>Malformed or oversized frames and lines received (they close their link), and text lines too long for a message (dropped; the link stays).</summary>
         public long InvalidFrames => Stats.InvalidFrames;
 
         /// <summary>Forged or altered frames: bad signatures (their link is closed), failed handshake proofs, direct messages to this node that fail to decrypt or verify (dropped only).</summary>

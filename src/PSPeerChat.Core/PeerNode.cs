@@ -90,6 +90,9 @@ namespace PSPeerChat
         /// <summary>Maintenance ticks run so far (tests that advance a fake clock wait for the next).</summary>
         internal long MaintenanceTicks => _host.Maintenance.Ticks;
 
+        /// <summary>Links still in their handshake (tests wait for none before advancing a fake clock).</summary>
+        internal int HandshakesInProgress => _links.Handshaking;
+
         /// <summary>The node's clock: the system's, or a fake one a test advances (PeerNodeOptions.Clock).</summary>
         internal TimeProvider Clock { get; }
 
@@ -107,7 +110,16 @@ namespace PSPeerChat
                 ?? (string.IsNullOrEmpty(options.IdentityPath) ? NodeIdentity.Create() : IdentityFile.LoadOrCreate(options.IdentityPath, out _));
             ILinkNetwork network = options.Network ?? SocketNetwork.Instance;
             ILinkListener listener = NodeListener.Bind(network, options, out string endpoint);
-            var node = new PeerNode(options, identity, network, listener, endpoint);
+            PeerNode node;
+            try
+            {
+                node = new PeerNode(options, identity, network, listener, endpoint);
+            }
+            catch
+            {
+                listener.Dispose();
+                throw;
+            }
             node._acceptLoop = node.AcceptLoopAsync();
             node._host.Maintenance.Start();
             return node;

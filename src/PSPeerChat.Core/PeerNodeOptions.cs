@@ -129,6 +129,9 @@ namespace PSPeerChat
             if (InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InboxCapacity), "The inbox capacity must be at least 1.");
             if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), "The send queue capacity must be at least 1.");
             if (SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueBytes), "The send queue byte limit must be at least 1.");
+            if (SeenCacheCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SeenCacheCapacity), "The seen cache needs room for at least one message id.");
+            if (SeenCacheLifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SeenCacheLifetime), "SeenCacheLifetime must be positive.");
+            if (DirectoryCapacity < 1) throw new ArgumentOutOfRangeException(nameof(DirectoryCapacity), "The directory needs room for at least one node.");
             if (HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(HopLimit), "The hop limit must be at least 1.");
             if (MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeers), "MaxPeers must be at least 1.");
             if (AcceptanceWindow <= TimeSpan.Zero || MaxClockSkew < TimeSpan.Zero || AcceptanceWindow + MaxClockSkew > SeenCacheLifetime)

@@ -1,6 +1,7 @@
 using PSPeerChat.Flood;
 using PSPeerChat.Protocol;
 using Xunit;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Core.Tests
 {

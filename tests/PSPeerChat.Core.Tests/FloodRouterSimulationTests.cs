@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using PSPeerChat.Protocol;
 using Xunit;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Core.Tests
 {

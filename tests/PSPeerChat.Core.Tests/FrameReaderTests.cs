@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using PSPeerChat.Protocol;
 using Xunit;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Core.Tests
 {

@@ -6,6 +6,7 @@ using Xunit;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>Joining and repair (protocol.md §4.2) over the in-memory network, the fake clock driving dialling and backoff.</summary>
+    [Collection(FakeClockCollection.Name)]
     public class MemoryJoiningTests
     {
         private static void Joining(PeerNodeOptions o, PeerNode entry)

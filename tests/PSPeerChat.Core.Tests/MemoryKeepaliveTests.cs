@@ -6,6 +6,7 @@ using Xunit;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>Keepalive (protocol.md §3.5) on the fake clock: what took 20 s of waiting over sockets takes milliseconds.</summary>
+    [Collection(FakeClockCollection.Name)]
     public class MemoryKeepaliveTests
     {
         [Fact]

@@ -8,6 +8,7 @@ using Xunit;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>Links over the in-memory network with a fake clock: handshake, duplicate links, text detection, handshake timeout.</summary>
+    [Collection(FakeClockCollection.Name)]
     public class MemoryLinkTests
     {
         [Fact]
@@ -87,9 +88,9 @@ namespace PSPeerChat.Core.Tests
             PeerNode node = net.Start("gateway");
             using RawPeer nc = await RawPeer.ConnectAsync(net.Network, node.Port);
 
-            await net.TickAsync(); // 1 s: still deciding (the timeout is 1.5 s)
+            await net.TickAsync(settle: false); // 1 s: still deciding (the timeout is 1.5 s)
             Assert.Empty(node.GetPeers());
-            await net.TickUntilAsync(() => node.GetPeers().Length == 1, 3, "the silent dialler registered as a text peer");
+            await net.TickUntilAsync(() => node.GetPeers().Length == 1, 3, "the silent dialler registered as a text peer", settle: false);
 
             Peer text = node.GetPeers().Single();
             Assert.Equal(PeerProtocol.Text, text.Protocol);
@@ -110,9 +111,9 @@ namespace PSPeerChat.Core.Tests
             await raw.SendAsync(HelloFrame.Encode(mallory, 7, 0, "mallory", Frames.RandomNonce()));
             Assert.NotNull(await raw.ReadFrameAsync(TestNetwork.Wait)); // the node's HELLO: it is waiting for our AUTH
 
-            await net.TickAsync(4);
+            await net.TickAsync(4, settle: false);
             Assert.Empty(node.GetPeers());
-            await net.TickAsync(2); // past the 5 s handshake timeout
+            await net.TickAsync(2, settle: false); // past the 5 s handshake timeout
 
             (CloseReason reason, string detail) = await raw.ReadCloseAsync(TestNetwork.Wait);
             Assert.Equal(CloseReason.HandshakeTimeout, reason);

@@ -9,6 +9,7 @@ namespace PSPeerChat.Core.Tests
     /// The acceptance window (protocol.md §8.3) with a clock per node: a broadcast is judged by its origin's timestamp
     /// against the receiver's clock, so skewed fake clocks show what a replay or a wrong clock meets.
     /// </summary>
+    [Collection(FakeClockCollection.Name)]
     public class MemoryReplayWindowTests
     {
         private static readonly DateTimeOffset Start = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);

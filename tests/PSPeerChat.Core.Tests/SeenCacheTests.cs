@@ -4,6 +4,7 @@ using System.Threading;
 using PSPeerChat.Flood;
 using PSPeerChat.Protocol;
 using Xunit;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Core.Tests
 {

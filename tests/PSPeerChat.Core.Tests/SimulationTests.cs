@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>A whole network in one process: a thousand real nodes over the in-memory network, on one fake clock.</summary>
+    [Collection(FakeClockCollection.Name)]
     public class SimulationTests
     {
         private readonly ITestOutputHelper _output;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using PSPeerChat.Protocol;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Flood
 {

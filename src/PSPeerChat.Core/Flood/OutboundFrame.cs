@@ -1,3 +1,4 @@
+using PSPeerChat.Protocol;
 namespace PSPeerChat.Flood
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using PSPeerChat.Settings;
 using PSPeerChat.Timing;
 
 namespace PSPeerChat.Flood
@@ -9,9 +10,6 @@ namespace PSPeerChat.Flood
     /// </summary>
     internal sealed class ReplayWindow
     {
-        /// <summary>The window never closes below this (or the acceptance window, if shorter), even under a flood.</summary>
-        public const long MinimumWindowMs = 10000;
-
         private readonly TimeProvider _clock;
         private readonly SeenCache _seen;
         private readonly long _windowMs;
@@ -35,7 +33,7 @@ namespace PSPeerChat.Flood
             // Under a flood that fills the seen cache faster than the clock skew, the window would close entirely and
             // refuse every new message. Keep a floor: replays of ids the cache dropped early (SeenCache.EvictedEarly)
             // are then refused only once older than the floor (protocol.md §8.3).
-            window = Math.Max(window, Math.Min(MinimumWindowMs, _windowMs));
+            window = Math.Max(window, Math.Min(Tunables.MinimumReplayWindowMs, _windowMs));
             return age <= window && -age <= _skewMs;
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using PSPeerChat.Protocol;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Flood
 {

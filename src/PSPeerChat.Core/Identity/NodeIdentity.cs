@@ -2,7 +2,6 @@ using System;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Identity
 {

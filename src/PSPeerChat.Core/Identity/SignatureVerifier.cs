@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using Org.BouncyCastle.Crypto.Parameters;
-using PSPeerChat.Protocol;
+
+using PSPeerChat.Settings;
 
 namespace PSPeerChat.Identity
 {
@@ -11,7 +12,6 @@ namespace PSPeerChat.Identity
     /// </summary>
     internal sealed class SignatureVerifier
     {
-        private const int CacheCapacity = 4096;
         private readonly object _gate = new object();
         private readonly Dictionary<Id128, KeyValuePair<byte[], Ed25519PublicKeyParameters>> _keys = new Dictionary<Id128, KeyValuePair<byte[], Ed25519PublicKeyParameters>>();
         private readonly Queue<Id128> _order = new Queue<Id128>();
@@ -60,7 +60,7 @@ namespace PSPeerChat.Identity
             {
                 if (!_keys.ContainsKey(claimedId))
                 {
-                    if (_keys.Count >= CacheCapacity) _keys.Remove(_order.Dequeue());
+                    if (_keys.Count >= Tunables.VerifierKeyCacheCapacity) _keys.Remove(_order.Dequeue());
                     _keys.Add(claimedId, new KeyValuePair<byte[], Ed25519PublicKeyParameters>(parsed.GetEncoded(), parsed));
                     _order.Enqueue(claimedId);
                 }

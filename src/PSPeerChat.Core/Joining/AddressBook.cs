@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PSPeerChat.Protocol;
+using PSPeerChat.Identity;
+using PSPeerChat.Settings;
 
 namespace PSPeerChat.Joining
 {
@@ -25,16 +27,6 @@ namespace PSPeerChat.Joining
 
         public int Capacity { get; }
 
-        /// <summary>Backoff after the first failure; doubles per failure up to <see cref="MaxBackoffMs"/>.</summary>
-        public const int FirstBackoffMs = 500;
-
-        public const int MaxBackoffMs = 10000;
-
-        /// <summary>How long a node that refused us as full is left alone.</summary>
-        public const int FullBackoffMs = 30000;
-
-        /// <summary>Failures after which a gossiped address is forgotten.</summary>
-        public const int ForgetAfterFailures = 6;
 
         public int Count
         {
@@ -132,16 +124,16 @@ namespace PSPeerChat.Joining
                 }
                 if (reason == CloseReason.Full)
                 {
-                    e.NextAttemptMs = now + FullBackoffMs;
+                    e.NextAttemptMs = now + Tunables.FullBackoffMs;
                     return;
                 }
                 e.Failures++;
-                if (!e.IsBootstrap && e.Failures >= ForgetAfterFailures)
+                if (!e.IsBootstrap && e.Failures >= Tunables.ForgetAfterFailures)
                 {
                     _entries.Remove(address);
                     return;
                 }
-                long backoff = Math.Min((long)FirstBackoffMs << Math.Min(e.Failures - 1, 20), MaxBackoffMs);
+                long backoff = Math.Min((long)Tunables.FirstBackoffMs << Math.Min(e.Failures - 1, 20), Tunables.MaxBackoffMs);
                 backoff = backoff * (80 + _random.Next(41)) / 100; // ±20 % so nodes do not retry in lockstep
                 e.NextAttemptMs = now + backoff;
             }

@@ -9,6 +9,7 @@ using PSPeerChat.Stats;
 using PSPeerChat.Settings;
 using PSPeerChat.Timing;
 using PSPeerChat.Transport;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Joining
 {

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using PSPeerChat.Links;
 using PSPeerChat.Protocol;
 using PSPeerChat.Settings;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Joining
 {

@@ -7,8 +7,9 @@ namespace PSPeerChat.Links
 {
     /// <summary>
     /// Everything a link may ask of its node: the node's identity and settings, registration when its handshake is done,
-    /// the frames and lines that are the node's business, and word that it closed. Called from the link's reader, so an
-    /// implementation must not block.
+    /// the frames and lines that are the node's business, and word that it closed. Called from the link's reader (frames,
+    /// lines, registration), from whichever thread closes the link (OnClosed) or from the dialling thread (CreateHello),
+    /// so an implementation must not block.
     /// </summary>
     internal interface ILinkHost
     {

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using PSPeerChat.Flood;
 using PSPeerChat.Protocol;
 using PSPeerChat.Transport;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Links
 {

@@ -102,7 +102,7 @@ namespace PSPeerChat.Links
             }
         }
 
-        private void Send(byte[] frame) => _pump.TryEnqueue(new OutboundFrame(frame, null), 0);
+        private void Send(byte[] frame) => _link.TryEnqueue(new OutboundFrame(frame, null), 0); // a full queue counts a send drop
 
         private bool HandleClose(byte[] buffer, int body, int length)
         {

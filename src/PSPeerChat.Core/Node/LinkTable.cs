@@ -5,6 +5,7 @@ using System.Threading;
 using PSPeerChat.Links;
 using PSPeerChat.Protocol;
 using PSPeerChat.Transport;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat
 {
@@ -38,6 +39,15 @@ namespace PSPeerChat
         public int ProtocolLinkCount
         {
             get { lock (_gate) return _byNodeId.Count; }
+        }
+
+        /// <summary>Open links still in their handshake (or protocol detection).</summary>
+        public int Handshaking
+        {
+            get
+            {
+                lock (_gate) return _open.Keys.Count(l => l.State == PeerState.Handshaking);
+            }
         }
 
         /// <summary>Adds a new link with its view; false once the table is closed (the node is stopping).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol
 {

@@ -1,4 +1,5 @@
 using System.Net;
+using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol
 {

@@ -5,7 +5,6 @@ using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol

@@ -1,5 +1,4 @@
 using System;
-using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 
 namespace PSPeerChat.Protocol

@@ -23,11 +23,24 @@ namespace PSPeerChat.Settings
         public const long AddressRequestIntervalMs = 1000;
         public const long AddressReplyIntervalMs = 800; // shorter than the asking interval, so jitter never makes an honest ask "too soon"
         public const long AddressRefreshMs = 30000;
+        /// <summary>Address book backoff after the first failure; doubles per failure up to MaxBackoffMs.</summary>
+        public const int FirstBackoffMs = 500;
+        public const int MaxBackoffMs = 10000;
+        /// <summary>How long a node that refused us as full is left alone.</summary>
+        public const int FullBackoffMs = 30000;
+        /// <summary>Failures after which a gossiped address is forgotten.</summary>
+        public const int ForgetAfterFailures = 6;
         /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>
         public const long UserCloseHoldMs = 5 * 60 * 1000;
 
         // Announcements (protocol.md §4.3): after a change, announce again, but not more often than this.
         public const long AnnounceGapMs = 2000;
+
+        // Replay window (protocol.md §8.3): it never closes below this (or the acceptance window, if shorter), even under a flood.
+        public const long MinimumReplayWindowMs = 10000;
+
+        // Signature checks: verified public keys kept, by node id, so a key is parsed once.
+        public const int VerifierKeyCacheCapacity = 4096;
 
         // Events: how far handlers may fall behind before events are dropped (and counted).
         public const int EventQueueCapacity = 10000;

@@ -1,8 +1,8 @@
 using System;
 using System.Security.Cryptography;
-using PSPeerChat.Protocol;
+using PSPeerChat.Identity;
 
-namespace PSPeerChat.Flood
+namespace PSPeerChat.Protocol
 {
     /// <summary>
     /// The key under which the seen cache remembers a flooded frame (protocol.md §4.1). For signed frames it is a hash

@@ -1,7 +1,7 @@
 using System;
 using System.Security.Cryptography;
 
-namespace PSPeerChat.Protocol
+namespace PSPeerChat.Identity
 {
     /// <summary>A 128-bit identifier (node ids and message ids), compared by value.</summary>
     internal readonly struct Id128 : IEquatable<Id128>
@@ -32,15 +32,26 @@ namespace PSPeerChat.Protocol
             return Read(buffer, 0);
         }
 
+        /// <summary>Reads 16 bytes, most significant first (network order, as on the wire).</summary>
         public static Id128 Read(byte[] buffer, int offset)
         {
-            return new Id128(BigEndian.ReadUInt64(buffer, offset), BigEndian.ReadUInt64(buffer, offset + 8));
+            ulong high = 0, low = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                high = (high << 8) | buffer[offset + i];
+                low = (low << 8) | buffer[offset + 8 + i];
+            }
+            return new Id128(high, low);
         }
 
+        /// <summary>Writes 16 bytes, most significant first.</summary>
         public void Write(byte[] buffer, int offset)
         {
-            BigEndian.WriteUInt64(buffer, offset, High);
-            BigEndian.WriteUInt64(buffer, offset + 8, Low);
+            for (int i = 7; i >= 0; i--)
+            {
+                buffer[offset + i] = (byte)(High >> (8 * (7 - i)));
+                buffer[offset + 8 + i] = (byte)(Low >> (8 * (7 - i)));
+            }
         }
 
         public static bool TryParse(string text, out Id128 id)

@@ -1,7 +1,7 @@
 using System;
-using PSPeerChat.Protocol;
+using PSPeerChat.Identity;
 
-namespace PSPeerChat.Flood
+namespace PSPeerChat.Protocol
 {
     /// <summary>
     /// One flooded frame (a signed broadcast, an announcement or an encrypted direct message) as the flood router
@@ -16,12 +16,12 @@ namespace PSPeerChat.Flood
         private Id128? _seenKey;
 
         /// <summary>
-        /// What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="Flood.SeenKey"/>).
+        /// What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="Protocol.SeenKey"/>).
         /// Computed once; a receiver that already read it from the buffer hands it over instead of hashing again.
         /// </summary>
         public Id128 SeenKey
         {
-            get => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Flood.SeenKey.Of(OriginId, Id)).Value;
+            get => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Protocol.SeenKey.Of(OriginId, Id)).Value;
             set => _seenKey = value;
         }
 
