@@ -90,6 +90,9 @@ namespace PSPeerChat
         /// <summary>Maintenance ticks run so far (tests that advance a fake clock wait for the next).</summary>
         internal long MaintenanceTicks => _host.Maintenance.Ticks;
 
+        /// <summary>Frames waiting in the send queues of the registered links (tests wait for none).</summary>
+        internal int QueuedFrames => _links.Registered.Sum(l => l.QueueLength);
+
         /// <summary>Links still in their handshake (tests wait for none before advancing a fake clock).</summary>
         internal int HandshakesInProgress => _links.Handshaking;
 

@@ -88,24 +88,35 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>
-        /// Waits until no link is in its handshake (unless <paramref name="settle"/> is false), no frame waits in a send
-        /// queue and the bytes in the pipes stop changing, three polls in a row (a test's raw peer may leave bytes unread
-        /// for good; a reader may hold a frame it is still handling between two polls, and three quiet polls make that
-        /// unlikely; no assertion depends on it). A handshake must not meet its timeout because the fake clock ran ahead
-        /// of a busy machine.
+        /// Waits until no frame waits in a send queue and the bytes in the pipes (a test's raw peer may leave some unread
+        /// for good) and the handshakes under way stop changing: for a few milliseconds when no handshake is under way,
+        /// for half a second when one is (a handshake must not meet its timeout because the fake clock ran ahead of a
+        /// busy machine; one that is stuck for good is left to that timeout). With <paramref name="settle"/> false,
+        /// handshakes are not waited for (a test holds one open on purpose). No assertion depends on this wait.
         /// </summary>
         public async Task QuietAsync(bool settle = true)
         {
-            var clock = Stopwatch.StartNew();
-            int quiet = 0;
-            long last = -1;
-            while (quiet < 3)
+            var total = Stopwatch.StartNew();
+            var stable = Stopwatch.StartNew();
+            long lastBytes = -1;
+            int lastHandshakes = -1;
+            while (true)
             {
-                long inFlight = Network.BytesInFlight;
-                bool idle = inFlight == last && Nodes.All(n => n.State != PeerNodeState.Running || ((!settle || n.HandshakesInProgress == 0) && n.GetPeers().All(p => p.SendQueueLength == 0)));
-                quiet = idle ? quiet + 1 : 0;
-                last = inFlight;
-                if (clock.Elapsed > RealWait) throw new XunitException("The in-memory network did not go quiet: " + inFlight + " bytes in flight.");
+                PeerNode[] running = Nodes.Where(n => n.State == PeerNodeState.Running).ToArray();
+                long bytes = Network.BytesInFlight;
+                int handshakes = settle ? running.Sum(n => n.HandshakesInProgress) : 0;
+                bool queued = running.Any(n => n.QueuedFrames > 0);
+                if (queued || bytes != lastBytes || handshakes != lastHandshakes)
+                {
+                    stable.Restart();
+                    lastBytes = bytes;
+                    lastHandshakes = handshakes;
+                }
+                else if (stable.ElapsedMilliseconds >= (handshakes == 0 ? 6 : 500))
+                {
+                    return;
+                }
+                if (total.Elapsed > RealWait) throw new XunitException("The in-memory network did not go quiet: " + bytes + " bytes in flight, " + handshakes + " handshakes under way" + (queued ? ", frames queued" : string.Empty) + ".");
                 await Task.Delay(2);
             }
         }

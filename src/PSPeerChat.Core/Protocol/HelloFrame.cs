@@ -16,16 +16,16 @@ namespace PSPeerChat.Protocol
         private const int FixedBody = 1 + 4 + 1 + 1 + Id128.Size + 8 + 2 + 3 * NodeIdentity.KeySize + 1;
         public const int NonceSize = 32;
 
-        public byte Version;
-        public Id128 NodeId;
-        public ulong LinkToken;
-        public ushort ListenPort;
-        public byte[] SigningKey;
-        public byte[] EncryptionKey;
-        public string Name;
+        public byte Version { get; private set; }
+        public Id128 NodeId { get; private set; }
+        public ulong LinkToken { get; private set; }
+        public ushort ListenPort { get; private set; }
+        public byte[] SigningKey { get; private set; }
+        public byte[] EncryptionKey { get; private set; }
+        public string Name { get; private set; }
 
         /// <summary>The body as received: half of the AUTH transcript.</summary>
-        public byte[] Body;
+        public byte[] Body { get; private set; }
 
         public static byte[] Encode(NodeIdentity identity, ulong linkToken, ushort listenPort, string name, byte[] nonce)
         {
