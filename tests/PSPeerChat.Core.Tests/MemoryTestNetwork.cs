@@ -17,7 +17,8 @@ namespace PSPeerChat.Core.Tests
     internal sealed class MemoryTestNetwork : IDisposable
     {
         public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-        private static readonly TimeSpan RealWait = TimeSpan.FromSeconds(20);
+        /// <summary>How long a tick may take in real time before the test fails (a big simulation sets more).</summary>
+        public TimeSpan RealWait { get; set; } = TimeSpan.FromSeconds(20);
 
         public MemoryNetwork Network { get; } = new MemoryNetwork();
 
