@@ -14,7 +14,7 @@ namespace PSPeerChat
         }
 
         /// <summary>The neighbour's node id (32 hex digits); for a plain text peer (or before its HELLO), its address.</summary>
-        public string Id => Link.RemoteId.IsEmpty ? Link.Address : Link.RemoteId.ToString();
+        public string Id => Link.RemoteLabel;
 
         /// <summary>The name the neighbour gave itself; for a plain text peer, its address.</summary>
         public string Name => Link.RemoteName ?? Link.Address;

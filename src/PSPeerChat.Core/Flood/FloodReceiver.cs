@@ -52,7 +52,7 @@ namespace PSPeerChat.Flood
             FloodMessage decoded = type == FrameType.Direct
                 ? DirectFrame.TryDecode(buffer, body, length, out string error)
                 : MessageFrame.TryDecode(buffer, body, length, out error);
-            if (decoded != null && peeked) decoded.SeenKey = key; // read from the same bytes a moment ago
+            if (decoded != null && peeked) decoded.AdoptSeenKey(key); // read from the same bytes a moment ago
             if (decoded == null || !ReplayWindow.IsPlausible(decoded.TimestampMs))
             {
                 _stats.InvalidFrame();

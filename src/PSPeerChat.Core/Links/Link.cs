@@ -56,6 +56,9 @@ namespace PSPeerChat.Links
         /// <summary>The neighbour's node id once its HELLO arrived (empty for text peers).</summary>
         public Id128 RemoteId => _session.RemoteId;
 
+        /// <summary>The neighbour as the user sees it: its node id in hex once its HELLO arrived, else (text peers) its address.</summary>
+        public string RemoteLabel => _session.RemoteIdText ?? Address;
+
         /// <summary>The name from the neighbour's HELLO; null before it (and for text peers).</summary>
         public string RemoteName => _session.RemoteName;
 
@@ -233,6 +236,7 @@ namespace PSPeerChat.Links
                     {
                         end = await pending;
                         pending = null;
+                        _pump.Received(end);
                         if (end == 0)
                         {
                             Close(CloseReason.ConnectionLost, "closed before sending anything", tellRemote: false);

@@ -82,16 +82,15 @@ namespace PSPeerChat.Links
             if (Interlocked.Exchange(ref _disposed, 1) == 0) _transport.Abort();
         }
 
-        /// <summary>Receives into the read buffer from <paramref name="offset"/>, counting the bytes as evidence of life.</summary>
-        public async Task<int> ReceiveAsync(int offset)
+        /// <summary>Receives into the read buffer from <paramref name="offset"/>; the caller reports what came with <see cref="Received"/>.</summary>
+        public Task<int> ReceiveAsync(int offset) => _transport.ReceiveAsync(_readBuffer, offset, _readBuffer.Length - offset);
+
+        /// <summary>Counts received bytes, and notes them as the neighbour's evidence of life.</summary>
+        public void Received(int bytes)
         {
-            int n = await _transport.ReceiveAsync(_readBuffer, offset, _readBuffer.Length - offset);
-            if (n > 0)
-            {
-                _link.Counters.Received(n);
-                Interlocked.Exchange(ref _lastReceivedMs, NowMs());
-            }
-            return n;
+            if (bytes <= 0) return;
+            _link.Counters.Received(bytes);
+            Interlocked.Exchange(ref _lastReceivedMs, NowMs());
         }
 
         /// <summary>Frames until <paramref name="handle"/> says the link is done or the neighbour leaves; <paramref name="end"/> bytes are already in the buffer.</summary>
@@ -141,6 +140,7 @@ namespace PSPeerChat.Links
                     _link.Close(CloseReason.ConnectionLost, end > start ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
                     return;
                 }
+                Received(n);
                 end += n;
                 sliceStart = Stopwatch.GetTimestamp(); // waiting for bytes is not frame handling: a new slice begins
             }

@@ -34,6 +34,9 @@ namespace PSPeerChat.Links
 
         public Id128 RemoteId { get; private set; }
 
+        /// <summary>RemoteId as 32 hex digits, made once (every delivered message names the link it came by).</summary>
+        public string RemoteIdText { get; private set; }
+
         public string RemoteName => _remoteHello?.Name;
 
         public byte[] RemoteEncryptionKey => _remoteHello?.EncryptionKey;
@@ -129,6 +132,7 @@ namespace PSPeerChat.Links
             }
             if (NodeIdentity.IdFromKey(hello.SigningKey, 0) != hello.NodeId) return _link.Fail("the node id in HELLO is not the hash of its key");
             RemoteId = hello.NodeId;
+            RemoteIdText = hello.NodeId.ToString();
             if (hello.ListenPort != 0 && _link.RemoteEndPoint != null)
             {
                 ListenEndPoint = new IPEndPoint(Transport.EndPoints.Unmap(_link.RemoteEndPoint.Address), hello.ListenPort);

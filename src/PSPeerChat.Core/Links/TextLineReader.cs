@@ -24,6 +24,7 @@ namespace PSPeerChat.Links
             if (pending != null)
             {
                 end = await pending;
+                pump.Received(end);
                 if (end == 0)
                 {
                     link.Close(CloseReason.ConnectionLost, "the text peer left", tellRemote: false);
@@ -74,6 +75,7 @@ namespace PSPeerChat.Links
                     link.Close(CloseReason.ConnectionLost, "the text peer left", tellRemote: false);
                     return;
                 }
+                pump.Received(n);
                 end += n;
             }
         }

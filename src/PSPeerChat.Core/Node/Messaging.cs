@@ -124,7 +124,7 @@ namespace PSPeerChat
                 SentAt = DateTimeOffset.FromUnixTimeMilliseconds(message.TimestampMs).ToLocalTime(),
                 ReceivedAt = _clock.GetLocalNow(),
                 Hops = hops,
-                Via = from == null ? string.Empty : (from.RemoteId.IsEmpty ? from.Address : from.RemoteId.ToString()),
+                Via = from?.RemoteLabel ?? string.Empty,
                 Protocol = message.IsTextOrigin ? PeerProtocol.Text : PeerProtocol.PeerChat,
                 ReceivedBy = _node.Name,
                 Verified = verified,

@@ -74,18 +74,7 @@ namespace PSPeerChat.Protocol
             aead.DoFinal(frame, o + HeaderSize + written);
             frame[frame.Length - 1] = 1;
 
-            return new FloodMessage
-            {
-                Type = FrameType.Direct,
-                Id = id,
-                RecipientId = recipientId,
-                TimestampMs = timestampMs,
-                HopLimit = hopLimit,
-                Hops = 1,
-                OriginName = senderName ?? string.Empty,
-                Text = text ?? string.Empty,
-                Frame = frame,
-            };
+            return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, MessageFlags.None, text ?? string.Empty, frame);
         }
 
         /// <summary>Decodes the clear header of a DIRECT body (relays need no more); copies the frame. Null with a reason when malformed.</summary>
@@ -107,17 +96,8 @@ namespace PSPeerChat.Protocol
                 error = "hop count " + hops + " outside 1.." + hopLimit;
                 return null;
             }
-            return new FloodMessage
-            {
-                Type = FrameType.Direct,
-                Flags = (MessageFlags)frame[o + 1],
-                HopLimit = hopLimit,
-                Hops = hops,
-                Id = Id128.Read(frame, o + MessageFrame.IdOffset),
-                RecipientId = Id128.Read(frame, o + RecipientOffset),
-                TimestampMs = (long)BigEndian.ReadUInt64(frame, o + TimeOffset),
-                Frame = frame,
-            };
+            return new FloodMessage(FrameType.Direct, Id128.Read(frame, o + MessageFrame.IdOffset), default, Id128.Read(frame, o + RecipientOffset), null,
+                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, (MessageFlags)frame[o + 1], null, frame);
         }
 
         /// <summary>
@@ -179,15 +159,13 @@ namespace PSPeerChat.Protocol
             }
             try
             {
-                message.OriginName = Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength));
-                message.Text = Utf8.Strict.GetString(plain, p + nameLength, signatureAt - p - nameLength);
+                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, p + nameLength, signatureAt - p - nameLength));
             }
             catch (ArgumentException)
             {
                 error = "DIRECT name or text is not UTF-8";
                 return false;
             }
-            message.OriginId = senderId;
             senderKey = new byte[NodeIdentity.KeySize];
             Buffer.BlockCopy(plain, Id128.Size, senderKey, 0, senderKey.Length);
             error = null;

@@ -10,38 +10,66 @@ namespace PSPeerChat.Protocol
     /// </summary>
     internal sealed class FloodMessage
     {
-        public FrameType Type;
-        public Id128 Id;
+        public FloodMessage(FrameType type, Id128 id, Id128 originId, Id128 recipientId, string originName, long timestampMs, byte hops, byte hopLimit, MessageFlags flags, string text, byte[] frame)
+        {
+            Type = type;
+            Id = id;
+            OriginId = originId;
+            RecipientId = recipientId;
+            OriginName = originName;
+            TimestampMs = timestampMs;
+            Hops = hops;
+            HopLimit = hopLimit;
+            Flags = flags;
+            Text = text;
+            Frame = frame;
+        }
+
+        public FrameType Type { get; }
+
+        public Id128 Id { get; }
 
         private Id128? _seenKey;
 
         /// <summary>
         /// What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="Protocol.SeenKey"/>).
-        /// Computed once; a receiver that already read it from the buffer hands it over instead of hashing again.
+        /// Computed once; a receiver that already read it from the buffer hands it over (<see cref="AdoptSeenKey"/>).
         /// </summary>
-        public Id128 SeenKey
-        {
-            get => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Protocol.SeenKey.Of(OriginId, Id)).Value;
-            set => _seenKey = value;
-        }
+        public Id128 SeenKey => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Protocol.SeenKey.Of(OriginId, Id)).Value;
 
-        /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT, whose sender only the recipient learns.</summary>
-        public Id128 OriginId;
+        /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT until the recipient opened it: only it learns the sender.</summary>
+        public Id128 OriginId { get; private set; }
 
         /// <summary>The addressee of a DIRECT frame.</summary>
-        public Id128 RecipientId;
+        public Id128 RecipientId { get; }
 
-        public string OriginName;
-        public long TimestampMs;
-        public byte Hops;
-        public byte HopLimit;
-        public MessageFlags Flags;
+        public string OriginName { get; private set; }
 
-        /// <summary>The text of a MESSAGE (or, once decrypted, of a DIRECT).</summary>
-        public string Text;
+        public long TimestampMs { get; }
+
+        /// <summary>The hop count as received (or 1 for our own); the relayed frame carries it plus one.</summary>
+        public byte Hops { get; }
+
+        public byte HopLimit { get; }
+
+        public MessageFlags Flags { get; }
+
+        /// <summary>The text of a MESSAGE (or, once opened, of a DIRECT); null for an ANNOUNCE.</summary>
+        public string Text { get; private set; }
 
         /// <summary>The whole frame, length prefix included, carrying <see cref="Hops"/> in its last byte.</summary>
-        public byte[] Frame;
+        public byte[] Frame { get; }
+
+        /// <summary>The seen key, read from the received bytes a moment ago: not hashed again.</summary>
+        public void AdoptSeenKey(Id128 key) => _seenKey = key;
+
+        /// <summary>A DIRECT its recipient decrypted and verified: now the sender, its name and the text are known.</summary>
+        public void Open(Id128 senderId, string senderName, string text)
+        {
+            OriginId = senderId;
+            OriginName = senderName;
+            Text = text;
+        }
 
         private byte[] _textLine;
 

@@ -23,9 +23,7 @@ namespace PSPeerChat.Protocol
         {
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
             if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
-            FloodMessage message = Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes, sign);
-            message.Text = text ?? string.Empty;
-            return message;
+            return Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes, sign, text ?? string.Empty);
         }
 
         public static FloodMessage CreateAnnounce(NodeIdentity signer, Id128 id, string name, long timestampMs, byte hopLimit)
@@ -33,7 +31,7 @@ namespace PSPeerChat.Protocol
             return Create(FrameType.Announce, signer, id, name, timestampMs, hopLimit, MessageFlags.None, signer.EncryptionPublicKey);
         }
 
-        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true)
+        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true, string text = null)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(originName ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("The name is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(originName));
@@ -58,18 +56,7 @@ namespace PSPeerChat.Protocol
             if (sign) signer.Sign(frame, o, signed, frame, o + signed);
             frame[frame.Length - 1] = 1; // the origin's copy travels its first link
 
-            return new FloodMessage
-            {
-                Type = type,
-                Id = id,
-                OriginId = signer.NodeId,
-                OriginName = originName ?? string.Empty,
-                TimestampMs = timestampMs,
-                Hops = 1,
-                HopLimit = hopLimit,
-                Flags = flags,
-                Frame = frame,
-            };
+            return new FloodMessage(type, id, signer.NodeId, default, originName ?? string.Empty, timestampMs, 1, hopLimit, flags, text, frame);
         }
 
         /// <summary>Reads only the id (the same offset in MESSAGE, ANNOUNCE and DIRECT), so duplicates are dropped before anything else.</summary>
@@ -127,28 +114,20 @@ namespace PSPeerChat.Protocol
                 return null;
             }
 
-            var message = new FloodMessage
-            {
-                Type = type,
-                Flags = (MessageFlags)frame[o + 1],
-                HopLimit = hopLimit,
-                Hops = hops,
-                Id = Id128.Read(frame, o + IdOffset),
-                OriginId = Id128.Read(frame, o + OriginOffset),
-                TimestampMs = (long)BigEndian.ReadUInt64(frame, o + TimeOffset),
-                Frame = frame,
-            };
+            string name;
+            string text = null;
             try
             {
-                message.OriginName = Utf8.CleanName(Utf8.Strict.GetString(frame, nameOffset, nameLength));
-                if (type == FrameType.Message) message.Text = Utf8.Strict.GetString(frame, nameOffset + nameLength, payloadLength);
+                name = Utf8.CleanName(Utf8.Strict.GetString(frame, nameOffset, nameLength));
+                if (type == FrameType.Message) text = Utf8.Strict.GetString(frame, nameOffset + nameLength, payloadLength);
             }
             catch (ArgumentException)
             {
                 error = "name or text is not UTF-8";
                 return null;
             }
-            return message;
+            return new FloodMessage(type, Id128.Read(frame, o + IdOffset), Id128.Read(frame, o + OriginOffset), default, name,
+                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, (MessageFlags)frame[o + 1], text, frame);
         }
 
         /// <summary>True when the origin's key hashes to the origin id and signed every byte before the signature.</summary>
