@@ -22,7 +22,8 @@ namespace PSPeerChat.Core.Tests
 
         public MemoryNetwork Network { get; } = new MemoryNetwork();
 
-        public FakeTimeProvider Clock { get; } = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        /// <summary>Starts at the real time, so frames a test stamps with Frames.Now pass the replay window.</summary>
+        public FakeTimeProvider Clock { get; } = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
         public List<PeerNode> Nodes { get; } = new List<PeerNode>();
 

@@ -44,7 +44,8 @@ namespace PSPeerChat.Flood
             var type = (FrameType)buffer[body];
             bool chat = type != FrameType.Announce; // announcements are housekeeping: not in the message counters
             bool peeked = SeenKey.TryPeek(buffer, body, length, out Id128 key);
-            if (peeked && _router.IsKnown(key))
+            // A copy is a plain duplicate unless it comes with fewer hops than every copy before (see FloodRouter.Route).
+            if (peeked && _router.IsDuplicate(key, buffer[body + length - 1], buffer[body + 2]))
             {
                 if (chat) _stats.DuplicateDropped();
                 return FloodDelivery.None;
@@ -105,6 +106,11 @@ namespace PSPeerChat.Flood
             // relays cannot check a DIRECT, so the neighbour that handed it over is most likely honest (protocol.md §8.4).
             if (forUs)
             {
+                if (_router.IsKnown(message.SeenKey))
+                {
+                    _stats.DuplicateDropped(); // already opened and delivered: fewer hops change nothing for the recipient
+                    return FloodDelivery.None;
+                }
                 bool opened = DirectFrame.TryOpen(message, _identity, _verifier, out _, out _);
                 _stats.Verification(opened);
                 if (!opened) return FloodDelivery.None;
@@ -113,7 +119,7 @@ namespace PSPeerChat.Flood
             _stats.SendsDropped(dropped);
             if (result != RouteResult.Deliver)
             {
-                if (chat) _stats.DuplicateDropped();
+                if (chat) _stats.DuplicateDropped(); // a copy relayed again is still a duplicate for this node
                 return FloodDelivery.None;
             }
             if (relayed > 0 && chat) _stats.MessageRelayed();

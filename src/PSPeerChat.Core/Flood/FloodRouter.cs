@@ -25,6 +25,16 @@ namespace PSPeerChat.Flood
         /// <summary>Cheap pre-check before decoding: true when the seen key (<see cref="SeenKey"/>) is already known.</summary>
         public bool IsKnown(Id128 seenKey) => _seen.Contains(seenKey);
 
+        /// <summary>Cheap pre-check before decoding: true when a copy with these hops is a plain duplicate (see <see cref="Route"/>).</summary>
+        public bool IsDuplicate(Id128 seenKey, byte hops, byte hopLimit) => _seen.IsDuplicate(seenKey, hops, Trusted(hopLimit));
+
+        /// <summary>
+        /// Hop counts up to half the limit are taken as they come. A copy kept with more may have been poisoned (the
+        /// hop count is outside the signature): a later copy with fewer hops is relayed too. Honest copies of one message
+        /// differ by less than the network's diameter, so below half the limit they never cost a second relay.
+        /// </summary>
+        private static byte Trusted(byte hopLimit) => (byte)(hopLimit / 2);
+
         public RouteResult Route(FloodMessage message, ILink source, IReadOnlyList<ILink> links, out int relayed, out int dropped)
             => Route(message, source, links, true, out relayed, out dropped);
 
@@ -36,7 +46,19 @@ namespace PSPeerChat.Flood
         {
             relayed = 0;
             dropped = 0;
-            if (!_seen.TryAdd(message.SeenKey)) return RouteResult.Duplicate;
+            if (!_seen.TryAdd(message.SeenKey, message.Hops))
+            {
+                // The hop count is outside the signature: the copy kept first may have come with a poisoned, high count and
+                // gone less far than this one can. Past half the limit, a copy with fewer hops than any before is relayed
+                // too (never delivered again); counts only fall, so a message is relayed at most half its hop limit more
+                // times (protocol.md §4.1).
+                if (relay && message.OriginId != _self && message.Hops < message.HopLimit && _seen.TryLowerHops(message.SeenKey, message.Hops, Trusted(message.HopLimit)))
+                {
+                    SendToAll(new OutboundFrame(message.PrepareRelay(), message), source, links, 0, out relayed, out dropped);
+                    return RouteResult.RelayedAgain;
+                }
+                return RouteResult.Duplicate;
+            }
             if (message.OriginId == _self) return RouteResult.SelfEcho;
             if (relay && message.Hops < message.HopLimit)
             {
@@ -52,7 +74,7 @@ namespace PSPeerChat.Flood
         /// </summary>
         public void Originate(FloodMessage message, ILink except, IReadOnlyList<ILink> links, int waitMilliseconds, out int sent, out int dropped)
         {
-            _seen.TryAdd(message.SeenKey);
+            _seen.TryAdd(message.SeenKey, message.Hops);
             SendToAll(new OutboundFrame(message.Frame, message), except, links, waitMilliseconds, out sent, out dropped);
         }
 

@@ -9,5 +9,7 @@ namespace PSPeerChat.Flood
         Duplicate,
         /// <summary>Our own message came back (its id had left the seen cache): dropped, never delivered to ourselves.</summary>
         SelfEcho,
+        /// <summary>A copy of a known message with fewer hops than any before: relayed again, not delivered.</summary>
+        RelayedAgain,
     }
 }

@@ -14,7 +14,7 @@ namespace PSPeerChat.Flood
     internal sealed class SeenCache
     {
         private readonly object _gate = new object();
-        private readonly HashSet<Id128> _ids;
+        private readonly Dictionary<Id128, byte> _ids; // key -> the fewest hops a copy of it came with
         private readonly Queue<Entry> _order;
         private readonly Func<long> _clockMs;
         private readonly long _lifetimeMs;
@@ -28,7 +28,7 @@ namespace PSPeerChat.Flood
             Lifetime = lifetime;
             _lifetimeMs = (long)lifetime.TotalMilliseconds;
             _clockMs = clockMs ?? StopwatchMs;
-            _ids = new HashSet<Id128>();
+            _ids = new Dictionary<Id128, byte>();
             _order = new Queue<Entry>();
         }
 
@@ -62,20 +62,23 @@ namespace PSPeerChat.Flood
             }
         }
 
-        /// <summary>Records the id; true when it was not seen within the bounds (the caller handles the message), false for a duplicate.</summary>
-        public bool TryAdd(Id128 id)
+        /// <summary>
+        /// Records the id with the hop count its copy came with; true when it was not seen within the bounds (the caller
+        /// handles the message), false for a duplicate.
+        /// </summary>
+        public bool TryAdd(Id128 id, byte hops = 0)
         {
             long now = _clockMs();
             lock (_gate)
             {
                 Expire(now);
-                if (_ids.Contains(id)) return false;
+                if (_ids.ContainsKey(id)) return false;
                 if (_ids.Count >= Capacity)
                 {
                     _ids.Remove(_order.Dequeue().Id);
                     _evictedEarly++;
                 }
-                _ids.Add(id);
+                _ids.Add(id, hops);
                 _order.Enqueue(new Entry(id, now));
                 return true;
             }
@@ -87,7 +90,36 @@ namespace PSPeerChat.Flood
             lock (_gate)
             {
                 Expire(now);
-                return _ids.Contains(id);
+                return _ids.ContainsKey(id);
+            }
+        }
+
+        /// <summary>
+        /// True when a copy with <paramref name="hops"/> hops would be a plain duplicate: the id is known, and the copy
+        /// kept has no more hops, or no more than <paramref name="trusted"/> (see <see cref="TryLowerHops"/>).
+        /// </summary>
+        public bool IsDuplicate(Id128 id, byte hops, byte trusted)
+        {
+            long now = _clockMs();
+            lock (_gate)
+            {
+                Expire(now);
+                return _ids.TryGetValue(id, out byte kept) && (kept <= hops || kept <= trusted);
+            }
+        }
+
+        /// <summary>
+        /// A known id came again with fewer hops than the copy kept, and the kept copy had more than
+        /// <paramref name="trusted"/> hops (it may have been poisoned to go less far): remembers the lower count and
+        /// returns true, and the caller relays this copy too. False otherwise.
+        /// </summary>
+        public bool TryLowerHops(Id128 id, byte hops, byte trusted)
+        {
+            lock (_gate)
+            {
+                if (!_ids.TryGetValue(id, out byte kept) || hops >= kept || kept <= trusted) return false;
+                _ids[id] = hops;
+                return true;
             }
         }
 

@@ -32,10 +32,10 @@ namespace PSPeerChat.Protocol
         private Id128? _seenKey;
 
         /// <summary>
-        /// What the seen cache remembers: a hash of origin and id, or the id of a DIRECT (see <see cref="Protocol.SeenKey"/>).
+        /// What the seen cache remembers: a hash of type, origin and id, or of type and id for a DIRECT (see <see cref="Protocol.SeenKey"/>).
         /// Computed once; a receiver that already read it from the buffer hands it over (<see cref="AdoptSeenKey"/>).
         /// </summary>
-        public Id128 SeenKey => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Id : Protocol.SeenKey.Of(OriginId, Id)).Value;
+        public Id128 SeenKey => _seenKey ?? (_seenKey = Type == FrameType.Direct ? Protocol.SeenKey.OfDirect(Id) : Protocol.SeenKey.Of(Type, OriginId, Id)).Value;
 
         /// <summary>The signer (MESSAGE, ANNOUNCE); empty for DIRECT until the recipient opened it: only it learns the sender.</summary>
         public Id128 OriginId { get; private set; }

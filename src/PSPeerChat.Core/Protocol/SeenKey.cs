@@ -5,22 +5,39 @@ using PSPeerChat.Identity;
 namespace PSPeerChat.Protocol
 {
     /// <summary>
-    /// The key under which the seen cache remembers a flooded frame (protocol.md §4.1). For signed frames it is a hash
-    /// of origin and message id together: another node cannot reuse a message's id under its own signature to make
-    /// the original look like a duplicate. A DIRECT hides its sender, so its key is the message id alone.
+    /// The key under which the seen cache remembers a flooded frame (protocol.md §4.1): the first 16 bytes of a SHA-256
+    /// over the frame type and what identifies the message. For signed frames that is origin and message id, so another
+    /// node cannot reuse a message's id under its own signature to make the original look like a duplicate. A DIRECT
+    /// hides its sender, so its key hashes the message id alone. The type in front keeps the kinds apart: a DIRECT,
+    /// which relays cannot check, can never carry the key of a broadcast (a junk DIRECT under a broadcast's key would
+    /// otherwise censor it).
     /// </summary>
     internal static class SeenKey
     {
-        [ThreadStatic] private static SHA256 t_sha;
-        [ThreadStatic] private static byte[] t_input;
+        private const int SignedInput = 1 + 2 * Id128.Size;
+        private const int DirectInput = 1 + Id128.Size;
 
-        public static Id128 Of(Id128 origin, Id128 id)
+        [ThreadStatic] private static SHA256 t_sha;
+        [ThreadStatic] private static byte[] t_signed;
+        [ThreadStatic] private static byte[] t_direct;
+
+        /// <summary>The key of a MESSAGE or ANNOUNCE.</summary>
+        public static Id128 Of(FrameType type, Id128 origin, Id128 id)
         {
-            SHA256 sha = t_sha ?? (t_sha = SHA256.Create());
-            byte[] input = t_input ?? (t_input = new byte[2 * Id128.Size]);
-            origin.Write(input, 0);
-            id.Write(input, Id128.Size);
-            return Id128.Read(sha.ComputeHash(input), 0);
+            byte[] input = t_signed ?? (t_signed = new byte[SignedInput]);
+            input[0] = (byte)type;
+            origin.Write(input, 1);
+            id.Write(input, 1 + Id128.Size);
+            return Hash(input);
+        }
+
+        /// <summary>The key of a DIRECT.</summary>
+        public static Id128 OfDirect(Id128 id)
+        {
+            byte[] input = t_direct ?? (t_direct = new byte[DirectInput]);
+            input[0] = (byte)FrameType.Direct;
+            id.Write(input, 1);
+            return Hash(input);
         }
 
         /// <summary>The key of a frame still in the receive buffer, read without decoding it; false when too short.</summary>
@@ -28,15 +45,22 @@ namespace PSPeerChat.Protocol
         {
             key = default;
             if (!MessageFrame.TryPeekId(buffer, bodyOffset, bodyLength, out Id128 id)) return false;
-            if ((FrameType)buffer[bodyOffset] == FrameType.Direct)
+            var type = (FrameType)buffer[bodyOffset];
+            if (type == FrameType.Direct)
             {
-                key = id;
+                key = OfDirect(id);
                 return true;
             }
             int originOffset = bodyOffset + MessageFrame.IdOffset + Id128.Size;
             if (originOffset + Id128.Size > bodyOffset + bodyLength) return false;
-            key = Of(Id128.Read(buffer, originOffset), id);
+            key = Of(type, Id128.Read(buffer, originOffset), id);
             return true;
+        }
+
+        private static Id128 Hash(byte[] input)
+        {
+            SHA256 sha = t_sha ?? (t_sha = SHA256.Create());
+            return Id128.Read(sha.ComputeHash(input), 0);
         }
     }
 }
