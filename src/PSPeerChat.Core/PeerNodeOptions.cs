@@ -123,7 +123,7 @@ namespace PSPeerChat
                 if (Name.Trim().Length == 0) throw new ArgumentException("The node name is empty.", nameof(Name));
                 if (Utf8.Strict.GetByteCount(Name) > ProtocolLimits.MaxNameBytes)
                     throw new ArgumentException("The node name '" + Name + "' is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(Name));
-                if (Name.Any(char.IsControl)) throw new ArgumentException("The node name contains control characters.", nameof(Name));
+                if (Name.Any(Utf8.IsUnsafeInName)) throw new ArgumentException("The node name contains control, format or bidi characters (they could make it look like another name); use visible characters only.", nameof(Name));
             }
             if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be between 0 and 65535.");
             if (InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InboxCapacity), "The inbox capacity must be at least 1.");

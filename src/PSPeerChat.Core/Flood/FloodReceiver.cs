@@ -61,6 +61,13 @@ namespace PSPeerChat.Flood
                 linkClosed = true;
                 return FloodDelivery.None;
             }
+            if (decoded.IsTextOrigin && Id128.TryParse(decoded.OriginName, out _))
+            {
+                // A text peer's messages carry its address as their name (protocol.md §5); one that reads as a node id
+                // was made to pass as that node's message. Dropped, counted; the neighbour may only be relaying it.
+                _stats.InvalidFrame();
+                return FloodDelivery.None;
+            }
             if (!_window.IsFresh(decoded.TimestampMs))
             {
                 _stats.ReplayRefused(); // a replay or a wrong clock: dropped, the link may be honest
