@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
 using PSPeerChat.Stats;
 
 namespace PSPeerChat.Flood
@@ -19,6 +20,7 @@ namespace PSPeerChat.Flood
         private readonly SignatureVerifier _verifier;
         private readonly NodeStats _stats;
         private readonly ChecksInProgress _checks = new ChecksInProgress();
+        private readonly FailedFrames _failed = new FailedFrames(Tunables.FailedFramesCapacity);
         private readonly bool _verifyMessages;
 
         /// <param name="verifyMessages">False only for the bench's unsigned runs: MESSAGE frames then carry no signature.</param>
@@ -118,9 +120,19 @@ namespace PSPeerChat.Flood
                     _stats.DuplicateDropped(); // already opened and delivered: fewer hops change nothing for the recipient
                     return FloodDelivery.None;
                 }
+                Id128 hash = FailedFrames.KeyOf(message.Frame);
+                if (_failed.Contains(hash))
+                {
+                    _stats.DuplicateDropped(); // the same junk again: not opened twice
+                    return FloodDelivery.None;
+                }
                 bool opened = DirectFrame.TryOpen(message, _identity, _verifier, out _, out _);
                 _stats.Verification(opened);
-                if (!opened) return FloodDelivery.None;
+                if (!opened)
+                {
+                    _failed.Add(hash);
+                    return FloodDelivery.None;
+                }
             }
             RouteResult result = _router.Route(message, from, links, relay: !forUs, out int relayed, out int dropped);
             _stats.SendsDropped(dropped);

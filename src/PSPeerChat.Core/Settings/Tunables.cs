@@ -39,6 +39,9 @@ namespace PSPeerChat.Settings
         // Replay window (protocol.md §8.3): it never closes below this (or the acceptance window, if shorter), even under a flood.
         public const long MinimumReplayWindowMs = 10000;
 
+        // DIRECTs to this node that failed to open, remembered by hash so a repeat is not opened again (protocol.md §8.4).
+        public const int FailedFramesCapacity = 4096;
+
         // Signature checks: verified public keys kept, by node id, so a key is parsed once.
         public const int VerifierKeyCacheCapacity = 4096;
 

@@ -1,0 +1,43 @@
+using System.Linq;
+using System.Threading.Tasks;
+using PSPeerChat.Identity;
+using PSPeerChat.Protocol;
+using Xunit;
+
+namespace PSPeerChat.Core.Tests
+{
+    /// <summary>Work a hostile neighbour can make a node do for free.</summary>
+    [Collection(FakeClockCollection.Name)]
+    public class CpuAttackTests
+    {
+        [Fact]
+        public async Task The_same_undecryptable_DIRECT_sent_a_thousand_times_is_opened_once()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("victim");
+            var mallory = NodeIdentity.Create();
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, mallory, "mallory");
+            long verifiedBefore = node.SignaturesVerified; // the handshake's proof
+
+            FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), node.NodeId, raw.RemoteHello.EncryptionKey, Frames.Now, 32, "x");
+            byte[] junk = (byte[])genuine.Frame.Clone();
+            junk[junk.Length - 10] ^= 0x20; // a byte of the tag: it will never open
+            for (int i = 0; i < 1000; i++)
+            {
+                // Sent again and again, also with other hop counts (outside what the hash covers).
+                await raw.SendAsync(Frames.WithHops(junk, (byte)(1 + i % 30)));
+            }
+            await Eventually.UntilAsync(() => node.Stats.DuplicatesDropped + node.InvalidSignatures >= 1000, TestNetwork.Wait, "the victim took all thousand copies");
+
+            Assert.Equal(1, node.SignaturesVerified - verifiedBefore); // opened once
+            Assert.Equal(1, node.InvalidSignatures);
+            Assert.Equal(999, node.DuplicatesDropped);
+
+            // The genuine DIRECT (other bytes) still opens: the negative cache holds only what failed.
+            await raw.SendAsync(genuine.Frame);
+            PeerMessage got = node.Receive(TestNetwork.Wait);
+            Assert.Equal("x", got.Text);
+            Assert.True(got.IsDirect);
+        }
+    }
+}
