@@ -22,6 +22,12 @@ namespace PSPeerChat
         /// <summary>GETADDR requests not answered because the neighbour asked again too soon.</summary>
         public long AddressRequestsIgnored => Stats.AddressRequestsIgnored;
 
+        /// <summary>
+        /// Inbound connections closed as soon as they were accepted: too many still in their handshake, or too many from
+        /// one address or network (protocol.md §8.6).
+        /// </summary>
+        public long ConnectionsRefused => Stats.ConnectionsRefused;
+
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

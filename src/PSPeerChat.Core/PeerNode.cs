@@ -44,7 +44,7 @@ namespace PSPeerChat
             Name = string.IsNullOrEmpty(options.Name) ? DefaultName(Port) : options.Name;
             StartedAt = Clock.GetLocalNow();
 
-            _links = new LinkTable(identity.NodeId, options.MaxPeers);
+            _links = new LinkTable(identity.NodeId, new LinkLimits(options));
             _inbox = new MessageInbox(options.InboxCapacity);
             _directory = new PeerDirectory(options.DirectoryCapacity);
             _events = new NodeEvents(this);

@@ -57,8 +57,24 @@ namespace PSPeerChat
         /// </summary>
         public TimeSpan ProtocolDetectTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
 
-        /// <summary>Links (all protocols) this node holds at most; further links are refused with reason Full, and the refused node is handed other addresses (protocol.md §4.2).</summary>
+        /// <summary>
+        /// PeerChat links this node holds at most; further links are refused with reason Full, and the refused node is
+        /// handed other addresses (protocol.md §4.2). Inbound links leave TargetPeers of them (at most half) to this
+        /// node's own dials, so strangers cannot take every slot (§8.6). Text peers are counted apart (MaxTextPeers).
+        /// </summary>
         public int MaxPeers { get; set; } = 32;
+
+        /// <summary>
+        /// Plain text peers (the article's node, nc) this node holds at most, apart from <see cref="MaxPeers"/>: text
+        /// peers never take the slots of PeerChat links (protocol.md §8.6).
+        /// </summary>
+        public int MaxTextPeers { get; set; } = 8;
+
+        /// <summary>
+        /// Inbound connections still in their handshake (or not yet known as text) at most; further ones are closed at once,
+        /// so connections that never finish cannot pile up (protocol.md §8.6).
+        /// </summary>
+        public int MaxPendingLinks { get; set; } = 16;
 
         /// <summary>Links the node keeps by dialling addresses from its book; 0 turns automatic dialling off (fixed topologies).</summary>
         public int TargetPeers { get; set; } = 5;
@@ -134,6 +150,8 @@ namespace PSPeerChat
             if (DirectoryCapacity < 1) throw new ArgumentOutOfRangeException(nameof(DirectoryCapacity), "The directory needs room for at least one node.");
             if (HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(HopLimit), "The hop limit must be at least 1.");
             if (MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeers), "MaxPeers must be at least 1.");
+            if (MaxTextPeers < 0) throw new ArgumentOutOfRangeException(nameof(MaxTextPeers), "MaxTextPeers must be 0 (no text peers) or more.");
+            if (MaxPendingLinks < 1) throw new ArgumentOutOfRangeException(nameof(MaxPendingLinks), "MaxPendingLinks must be at least 1, or no inbound link could ever start.");
             if (AcceptanceWindow <= TimeSpan.Zero || MaxClockSkew < TimeSpan.Zero || AcceptanceWindow + MaxClockSkew > SeenCacheLifetime)
                 throw new ArgumentOutOfRangeException(nameof(AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
             // Keepalive and announcements run at the maintenance tick: a shorter interval could not take effect.

@@ -78,6 +78,16 @@ namespace PSPeerChat.Core.Tests
             }
         }
 
+        /// <summary>Jumps the clock by <paramref name="span"/> at once (timers due meanwhile fire once), then waits as TickAsync does.</summary>
+        public async Task JumpAsync(TimeSpan span, bool settle = true)
+        {
+            PeerNode[] running = Nodes.Where(n => n.State == PeerNodeState.Running).ToArray();
+            long[] before = running.Select(n => n.MaintenanceTicks).ToArray();
+            Clock.Advance(span);
+            await Eventually.UntilAsync(() => running.Select((n, k) => n.State != PeerNodeState.Running || n.MaintenanceTicks > before[k]).All(x => x), RealWait, "every node ran its maintenance tick");
+            await QuietAsync(settle);
+        }
+
         /// <summary>Ticks until <paramref name="condition"/> holds, at most <paramref name="maxTicks"/> ticks; returns how many it took.</summary>
         public async Task<int> TickUntilAsync(Func<bool> condition, int maxTicks, string what, Func<string> state = null, bool settle = true)
         {

@@ -45,9 +45,10 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>Dials a node of an in-memory network.</summary>
-        public static async Task<RawPeer> ConnectAsync(MemoryNetwork network, int port)
+        public static async Task<RawPeer> ConnectAsync(MemoryNetwork network, int port, IPAddress from = null)
         {
-            ILinkTransport transport = await network.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None);
+            var target = new IPEndPoint(IPAddress.Loopback, port);
+            ILinkTransport transport = from == null ? await network.ConnectAsync(target, CancellationToken.None) : await network.ConnectFromAsync(from, target);
             return new RawPeer(new TransportStream(transport));
         }
 

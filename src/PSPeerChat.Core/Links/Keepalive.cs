@@ -10,13 +10,21 @@ namespace PSPeerChat.Links
     /// </summary>
     internal static class Keepalive
     {
-        public static void Tick(IEnumerable<Link> links, long nowMs, TimeSpan interval, TimeSpan idleTimeout)
+        /// <param name="textIdleTimeout">A text peer (no keepalive in the article's protocol) silent this long is dropped too.</param>
+        public static void Tick(IEnumerable<Link> links, long nowMs, TimeSpan interval, TimeSpan idleTimeout, TimeSpan textIdleTimeout)
         {
             long idleMs = (long)idleTimeout.TotalMilliseconds;
             long pingMs = (long)interval.TotalMilliseconds;
             foreach (Link link in links)
             {
-                if (link.IsText) continue; // the article's protocol has no keepalive
+                if (link.IsText)
+                {
+                    if (nowMs - link.LastReceivedMs > (long)textIdleTimeout.TotalMilliseconds && !link.HasUnreadData)
+                    {
+                        link.Close(CloseReason.ConnectionLost, "no line for " + textIdleTimeout.TotalMinutes + " min");
+                    }
+                    continue;
+                }
                 if (nowMs - link.LastReceivedMs > idleMs && !link.HasUnreadData)
                 {
                     link.Close(CloseReason.ConnectionLost, "nothing received for " + idleTimeout.TotalSeconds + " s");

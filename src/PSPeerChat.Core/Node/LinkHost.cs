@@ -83,7 +83,19 @@ namespace PSPeerChat
         /// <summary>A transport the listener accepted becomes a link (or is closed, when the node is stopping).</summary>
         public void Accept(ILinkTransport transport)
         {
-            if (_node.State != PeerNodeState.Running || Adopt(transport, PeerDirection.Inbound, PeerProtocol.PeerChat) == null) transport.Dispose();
+            if (_node.State != PeerNodeState.Running)
+            {
+                transport.Dispose();
+                return;
+            }
+            if (_links.RefusalForNewInbound(transport.RemoteEndPoint?.Address) != null)
+            {
+                // Closed before a byte is read or written: a connection that cannot start costs us nothing more.
+                Stats.ConnectionRefused();
+                transport.Dispose();
+                return;
+            }
+            if (Adopt(transport, PeerDirection.Inbound, PeerProtocol.PeerChat) == null) transport.Dispose();
         }
 
         /// <summary>

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using PSPeerChat.Links;
 using PSPeerChat.Protocol;
+using System.Net;
 using PSPeerChat.Transport;
 using PSPeerChat.Identity;
 
@@ -22,14 +23,14 @@ namespace PSPeerChat
         private readonly Dictionary<Id128, Link> _byNodeId = new Dictionary<Id128, Link>();
         private readonly List<Link> _textLinks = new List<Link>();
         private readonly Id128 _self;
-        private readonly int _maxLinks;
+        private readonly LinkLimits _limits;
         private Link[] _registered = new Link[0];
         private bool _closed;
 
-        public LinkTable(Id128 self, int maxLinks)
+        public LinkTable(Id128 self, LinkLimits limits)
         {
             _self = self;
-            _maxLinks = maxLinks;
+            _limits = limits;
         }
 
         /// <summary>Registered links (PeerChat and text), lock-free.</summary>
@@ -86,11 +87,49 @@ namespace PSPeerChat
             return views.OrderBy(p => p.ConnectedAt).ToArray();
         }
 
-        /// <summary>Null when there is room for another link, else why not.</summary>
+        /// <summary>
+        /// Null when a new inbound connection from <paramref name="remote"/> may start its handshake, else why not: too many
+        /// connections are still in their handshake, or (except loopback) too many links come from that address or network.
+        /// </summary>
+        public string RefusalForNewInbound(IPAddress remote)
+        {
+            bool capped = LinkLimits.IsCapped(remote);
+            string network = capped ? LinkLimits.NetworkOf(remote) : null;
+            IPAddress address = capped ? EndPoints.Unmap(remote) : null;
+            int pending = 0, fromAddress = 0, fromNetwork = 0;
+            lock (_gate)
+            {
+                foreach (Link link in _open.Keys)
+                {
+                    if (link.Direction != PeerDirection.Inbound || link.State == PeerState.Closed) continue;
+                    if (link.State == PeerState.Handshaking) pending++;
+                    if (!capped || link.RemoteEndPoint == null) continue;
+                    IPAddress other = EndPoints.Unmap(link.RemoteEndPoint.Address);
+                    if (other.Equals(address)) fromAddress++;
+                    if (LinkLimits.NetworkOf(other) == network) fromNetwork++;
+                }
+            }
+            if (pending >= _limits.MaxPending) return pending + " connections are still in their handshake, the most it takes";
+            if (fromAddress >= _limits.PerAddress) return fromAddress + " links already come from " + address + ", the most from one address";
+            if (fromNetwork >= _limits.PerNetwork) return fromNetwork + " links already come from the network of " + address + ", the most from one network";
+            return null;
+        }
+
+        /// <summary>Null when an inbound PeerChat link may still register, else why not (its acceptor refuses it early, at HELLO).</summary>
         public string RefusalWhenFull(string nodeName)
         {
-            int count = Registered.Length;
-            return count < _maxLinks ? null : nodeName + " has " + count + " links, its maximum";
+            lock (_gate) return RefusalWhenFull(PeerDirection.Inbound, nodeName);
+        }
+
+        private string RefusalWhenFull(PeerDirection direction, string nodeName)
+        {
+            if (_byNodeId.Count >= _limits.MaxPeers) return nodeName + " has " + _byNodeId.Count + " links, its maximum";
+            if (direction == PeerDirection.Inbound)
+            {
+                int inbound = _byNodeId.Values.Count(l => l.Direction == PeerDirection.Inbound);
+                if (inbound >= _limits.MaxInbound) return nodeName + " has " + inbound + " inbound links, its maximum (the rest of its " + _limits.MaxPeers + " are kept for its own dials)";
+            }
+            return null;
         }
 
         /// <summary>
@@ -103,22 +142,21 @@ namespace PSPeerChat
             lock (_gate)
             {
                 if (_closed) return LinkRegistration.Refused(CloseReason.Shutdown, nodeName + " is stopping");
-                if (!link.IsText && _byNodeId.TryGetValue(link.RemoteId, out Link existing))
+                if (link.IsText)
+                {
+                    if (_textLinks.Count >= _limits.MaxTextPeers) return LinkRegistration.Refused(CloseReason.Full, nodeName + " has " + _textLinks.Count + " text peers, its maximum");
+                    _textLinks.Add(link);
+                }
+                else if (_byNodeId.TryGetValue(link.RemoteId, out Link existing))
                 {
                     if (!Wins(link, existing)) return LinkRegistration.Refused(CloseReason.Duplicate, "already linked to " + (existing.RemoteName ?? existing.Address), existing);
                     loser = existing;
                     _byNodeId[link.RemoteId] = link;
                 }
-                else if (_registered.Length >= _maxLinks)
-                {
-                    return LinkRegistration.Refused(CloseReason.Full, nodeName + " has " + _registered.Length + " links, its maximum");
-                }
-                else if (link.IsText)
-                {
-                    _textLinks.Add(link);
-                }
                 else
                 {
+                    string full = RefusalWhenFull(link.Direction, nodeName);
+                    if (full != null) return LinkRegistration.Refused(CloseReason.Full, full);
                     _byNodeId.Add(link.RemoteId, link);
                 }
                 link.MarkConnected();

@@ -118,7 +118,7 @@ namespace PSPeerChat
             long now = _clock.NowMs();
             try
             {
-                Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout);
+                Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout, Tunables.TextIdleTimeout);
                 if (Options.Announcements) _announcer.AnnounceIfDue(now);
                 if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
             }

@@ -33,6 +33,13 @@ namespace PSPeerChat.Settings
         /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>
         public const long UserCloseHoldMs = 5 * 60 * 1000;
 
+        // Links from one remote address, and from one /24 (IPv4) or /48 (IPv6), at most; loopback is not limited (§8.6).
+        public const int MaxLinksPerAddress = 4;
+        public const int MaxLinksPerNetwork = 8;
+
+        // A plain text peer that sends nothing for this long is dropped (the article's protocol has no keepalive).
+        public static readonly TimeSpan TextIdleTimeout = TimeSpan.FromMinutes(10);
+
         // Announcements (protocol.md §4.3): after a change, announce again, but not more often than this.
         public const long AnnounceGapMs = 2000;
 

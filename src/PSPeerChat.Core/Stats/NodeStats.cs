@@ -19,6 +19,7 @@ namespace PSPeerChat.Stats
         private long _sendDrops;
         private long _signaturesVerified;
         private long _addressRequestsIgnored;
+        private long _connectionsRefused;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -30,6 +31,7 @@ namespace PSPeerChat.Stats
         public long SendDrops => Interlocked.Read(ref _sendDrops);
         public long SignaturesVerified => Interlocked.Read(ref _signaturesVerified);
         public long AddressRequestsIgnored => Interlocked.Read(ref _addressRequestsIgnored);
+        public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -38,6 +40,7 @@ namespace PSPeerChat.Stats
         public void InvalidFrame() => Interlocked.Increment(ref _invalidFrames);
         public void ReplayRefused() => Interlocked.Increment(ref _replaysRefused);
         public void AddressRequestIgnored() => Interlocked.Increment(ref _addressRequestsIgnored);
+        public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
 
         public void SendsDropped(int count)
         {

@@ -15,6 +15,7 @@ namespace PSPeerChat.Stats
             SendDrops = stats.SendDrops;
             SignaturesVerified = stats.SignaturesVerified;
             AddressRequestsIgnored = stats.AddressRequestsIgnored;
+            ConnectionsRefused = stats.ConnectionsRefused;
         }
 
         public long MessagesSent { get; }
@@ -27,10 +28,11 @@ namespace PSPeerChat.Stats
         public long SendDrops { get; }
         public long SignaturesVerified { get; }
         public long AddressRequestsIgnored { get; }
+        public long ConnectionsRefused { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused;
     }
 }

@@ -61,10 +61,16 @@ namespace PSPeerChat.Transport
         public Task<ILinkTransport> ConnectAsync(IPEndPoint remote, CancellationToken cancel)
         {
             if (cancel.IsCancellationRequested) return Task.FromCanceled<ILinkTransport>(cancel);
+            return ConnectFromAsync(IsAny(remote.Address) ? Loopback(remote.Address) : remote.Address, remote);
+        }
+
+        /// <summary>Dials as a host with address <paramref name="source"/> would (tests of limits per address and network).</summary>
+        public Task<ILinkTransport> ConnectFromAsync(IPAddress source, IPEndPoint remote)
+        {
             Listener listener = Find(remote);
             if (listener == null) return Task.FromException<ILinkTransport>(new SocketException((int)SocketError.ConnectionRefused));
             IPEndPoint dialler;
-            lock (_gate) dialler = new IPEndPoint(IsAny(remote.Address) ? Loopback(remote.Address) : remote.Address, _nextEphemeral++);
+            lock (_gate) dialler = new IPEndPoint(source, _nextEphemeral++);
             MemoryTransport.CreatePair(this, dialler, remote, out MemoryTransport diallerEnd, out MemoryTransport acceptorEnd);
             if (!listener.Offer(acceptorEnd)) return Task.FromException<ILinkTransport>(new SocketException((int)SocketError.ConnectionRefused));
             return Task.FromResult<ILinkTransport>(diallerEnd);
