@@ -53,5 +53,12 @@ namespace PSPeerChat
         public string FromShortId => Protocol == PeerProtocol.Text || From == null ? string.Empty : From.Substring(0, Math.Min(8, From.Length));
 
         public override string ToString() => FromName + ": " + Text;
+
+        /// <summary>
+        /// What the message holds on the managed heap, about: its strings (two bytes a character) and the object. The
+        /// inbox and the event queue are bounded by this as well as by count.
+        /// </summary>
+        internal long SizeBytes => 200 + 2L * ((Text?.Length ?? 0) + (FromName?.Length ?? 0) + (From?.Length ?? 0) + (Via?.Length ?? 0)
+            + (Id?.Length ?? 0) + (ReceivedBy?.Length ?? 0) + (To?.Length ?? 0) + (Gateway?.Length ?? 0));
     }
 }

@@ -45,7 +45,7 @@ namespace PSPeerChat
             StartedAt = Clock.GetLocalNow();
 
             _links = new LinkTable(identity.NodeId, new LinkLimits(options));
-            _inbox = new MessageInbox(options.InboxCapacity);
+            _inbox = new MessageInbox(options.InboxCapacity, options.InboxBytes);
             _directory = new PeerDirectory(options.DirectoryCapacity);
             _events = new NodeEvents(this);
             var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);

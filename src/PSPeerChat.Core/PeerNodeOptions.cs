@@ -30,6 +30,12 @@ namespace PSPeerChat
         /// <summary>Messages kept for Receive-PeerMessage; the oldest is dropped (and counted) when full.</summary>
         public int InboxCapacity { get; set; } = 10000;
 
+        /// <summary>
+        /// Bytes the waiting messages may hold at most (their text at two bytes a character, plus about 200 each); the
+        /// oldest are dropped (and counted) to make room, so long texts cannot fill memory (protocol.md §6).
+        /// </summary>
+        public long InboxBytes { get; set; } = 32L * 1024 * 1024;
+
         /// <summary>Frames queued per link before relays to it are dropped (and counted).</summary>
         public int SendQueueCapacity { get; set; } = 4096;
 
@@ -143,6 +149,7 @@ namespace PSPeerChat
             }
             if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be between 0 and 65535.");
             if (InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InboxCapacity), "The inbox capacity must be at least 1.");
+            if (InboxBytes < 1) throw new ArgumentOutOfRangeException(nameof(InboxBytes), "The inbox byte limit must be at least 1.");
             if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), "The send queue capacity must be at least 1.");
             if (SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueBytes), "The send queue byte limit must be at least 1.");
             if (SeenCacheCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SeenCacheCapacity), "The seen cache needs room for at least one message id.");

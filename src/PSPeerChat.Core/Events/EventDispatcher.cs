@@ -6,39 +6,47 @@ namespace PSPeerChat.Events
 {
     /// <summary>
     /// Raises a node's .NET events on one background thread of its own, never on a socket's thread: a slow or failing
-    /// handler delays only other events, never the network. Bounded: when handlers fall behind by
-    /// <see cref="Capacity"/> events, new ones are dropped and counted. The thread starts with the first event.
+    /// handler delays only other events, never the network. Bounded in count and in bytes: when handlers fall behind by
+    /// <see cref="Capacity"/> events or <see cref="MaxBytes"/>, new ones are dropped and counted. The thread starts with
+    /// the first event.
     /// </summary>
     internal sealed class EventDispatcher
     {
         private readonly object _gate = new object();
-        private readonly Queue<Action> _pending = new Queue<Action>();
+        private readonly Queue<KeyValuePair<Action, long>> _pending = new Queue<KeyValuePair<Action, long>>();
         private readonly string _name;
         private Thread _thread;
         private bool _completed;
         private long _dropped;
+        private long _bytes;
 
-        public EventDispatcher(string name, int capacity)
+        public EventDispatcher(string name, int capacity, long maxBytes = long.MaxValue)
         {
             _name = name;
             Capacity = capacity;
+            MaxBytes = maxBytes;
         }
 
         public int Capacity { get; }
 
+        /// <summary>Bytes the queued events may hold at most (what each Post says it holds); one always fits an empty queue.</summary>
+        public long MaxBytes { get; }
+
         public long Dropped => Interlocked.Read(ref _dropped);
 
         /// <summary>Queues an event; false (and counted) when the queue is full or the dispatcher is completed.</summary>
-        public bool Post(Action raise)
+        /// <param name="bytes">What the event holds (its message), for the byte bound.</param>
+        public bool Post(Action raise, long bytes = 256)
         {
             lock (_gate)
             {
-                if (_completed || _pending.Count >= Capacity)
+                if (_completed || _pending.Count >= Capacity || (_pending.Count > 0 && _bytes + bytes > MaxBytes))
                 {
                     _dropped++;
                     return false;
                 }
-                _pending.Enqueue(raise);
+                _pending.Enqueue(new KeyValuePair<Action, long>(raise, bytes));
+                _bytes += bytes;
                 if (_thread == null)
                 {
                     _thread = new Thread(Run) { IsBackground = true, Name = "PSPeerChat events " + _name };
@@ -77,7 +85,9 @@ namespace PSPeerChat.Events
                         if (_completed) return;
                         Monitor.Wait(_gate);
                     }
-                    raise = _pending.Dequeue();
+                    KeyValuePair<Action, long> next = _pending.Dequeue();
+                    _bytes -= next.Value;
+                    raise = next.Key;
                 }
                 try
                 {

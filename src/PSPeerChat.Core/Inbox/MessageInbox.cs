@@ -5,25 +5,36 @@ using System.Threading;
 namespace PSPeerChat.Inbox
 {
     /// <summary>
-    /// Delivered messages waiting for the user (Receive-PeerMessage, Enter-PeerChat). Bounded: when full the
-    /// oldest message is dropped and counted, because in a chat the newest lines matter most. Each message is
-    /// handed out exactly once.
+    /// Delivered messages waiting for the user (Receive-PeerMessage, Enter-PeerChat). Bounded in count and in bytes
+    /// (a long text weighs what it holds): when full the oldest messages are dropped and counted, because in a chat
+    /// the newest lines matter most. Each message is handed out exactly once.
     /// </summary>
     internal sealed class MessageInbox
     {
         private readonly object _gate = new object();
         private readonly Queue<PeerMessage> _messages = new Queue<PeerMessage>();
+        private long _bytes;
         private long _dropped;
         private int _waiters;
         private bool _completed;
 
-        public MessageInbox(int capacity)
+        public MessageInbox(int capacity, long maxBytes = long.MaxValue)
         {
             if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity));
+            if (maxBytes < 1) throw new ArgumentOutOfRangeException(nameof(maxBytes));
             Capacity = capacity;
+            MaxBytes = maxBytes;
         }
 
         public int Capacity { get; }
+
+        /// <summary>Bytes the waiting messages may hold at most (PeerMessage.SizeBytes); the newest one always fits.</summary>
+        public long MaxBytes { get; }
+
+        public long Bytes
+        {
+            get { lock (_gate) return _bytes; }
+        }
 
         public int Count
         {
@@ -34,14 +45,16 @@ namespace PSPeerChat.Inbox
 
         public void Add(PeerMessage message)
         {
+            long size = message.SizeBytes;
             lock (_gate)
             {
-                if (_messages.Count >= Capacity)
+                while (_messages.Count > 0 && (_messages.Count >= Capacity || _bytes + size > MaxBytes))
                 {
-                    _messages.Dequeue();
+                    _bytes -= _messages.Dequeue().SizeBytes;
                     _dropped++;
                 }
                 _messages.Enqueue(message);
+                _bytes += size;
                 if (_waiters > 0) Monitor.PulseAll(_gate);
             }
         }
@@ -52,7 +65,7 @@ namespace PSPeerChat.Inbox
             lock (_gate)
             {
                 int n = Math.Min(max, _messages.Count);
-                for (int i = 0; i < n; i++) into.Add(_messages.Dequeue());
+                for (int i = 0; i < n; i++) into.Add(Dequeue());
                 return n;
             }
         }
@@ -79,7 +92,7 @@ namespace PSPeerChat.Inbox
                             if (left <= 0) return null;
                             Monitor.Wait(_gate, (int)Math.Min(left, 1000));
                         }
-                        return _messages.Dequeue();
+                        return Dequeue();
                     }
                     finally
                     {
@@ -87,6 +100,13 @@ namespace PSPeerChat.Inbox
                     }
                 }
             }
+        }
+
+        private PeerMessage Dequeue()
+        {
+            PeerMessage message = _messages.Dequeue();
+            _bytes -= message.SizeBytes;
+            return message;
         }
 
         /// <summary>No more messages will come (the node stopped): waiting takers return once the inbox is empty.</summary>

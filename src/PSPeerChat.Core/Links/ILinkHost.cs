@@ -30,8 +30,8 @@ namespace PSPeerChat.Links
         byte[] CreateHello(ulong linkToken, byte[] nonce);
 
         /// <summary>
-        /// Null when there is room for another link; else why not, and <paramref name="alternatives"/> is an ADDR frame
-        /// for the refused dialler (protocol.md §4.2).
+        /// At an inbound link's HELLO: null when there is room for it (it then holds a slot until it registers or
+        /// closes); else why not, and <paramref name="alternatives"/> is an ADDR frame for the refused dialler (§4.2).
         /// </summary>
         string RefusalWhenFull(Link link, out byte[] alternatives);
 

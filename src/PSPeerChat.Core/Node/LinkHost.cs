@@ -75,7 +75,7 @@ namespace PSPeerChat
 
         public string RefusalWhenFull(Link link, out byte[] alternatives)
         {
-            string refusal = _links.RefusalWhenFull(_node.Name);
+            string refusal = _links.AdmitInbound(link, _node.Name);
             alternatives = refusal == null ? null : _exchange.CreateReply(link);
             return refusal;
         }

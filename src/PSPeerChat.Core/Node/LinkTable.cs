@@ -22,6 +22,9 @@ namespace PSPeerChat
         private readonly Dictionary<Link, Peer> _open = new Dictionary<Link, Peer>();
         private readonly Dictionary<Id128, Link> _byNodeId = new Dictionary<Id128, Link>();
         private readonly List<Link> _textLinks = new List<Link>();
+        // Inbound PeerChat links whose HELLO was let in and that have not registered yet: they hold a slot meanwhile,
+        // so the early check at HELLO (which can still hand the dialler addresses) is the one that refuses.
+        private readonly HashSet<Link> _admitted = new HashSet<Link>();
         private readonly Id128 _self;
         private readonly LinkLimits _limits;
         private Link[] _registered = new Link[0];
@@ -115,18 +118,28 @@ namespace PSPeerChat
             return null;
         }
 
-        /// <summary>Null when an inbound PeerChat link may still register, else why not (its acceptor refuses it early, at HELLO).</summary>
-        public string RefusalWhenFull(string nodeName)
+        /// <summary>
+        /// At an inbound link's HELLO: null when it may go on (it then holds a slot until it registers or closes), else
+        /// why not; the acceptor refuses it there, with addresses to try instead.
+        /// </summary>
+        public string AdmitInbound(Link link, string nodeName)
         {
-            lock (_gate) return RefusalWhenFull(PeerDirection.Inbound, nodeName);
+            lock (_gate)
+            {
+                string full = RefusalWhenFull(link, nodeName);
+                if (full == null) _admitted.Add(link);
+                return full;
+            }
         }
 
-        private string RefusalWhenFull(PeerDirection direction, string nodeName)
+        private string RefusalWhenFull(Link link, string nodeName)
         {
-            if (_byNodeId.Count >= _limits.MaxPeers) return nodeName + " has " + _byNodeId.Count + " links, its maximum";
-            if (direction == PeerDirection.Inbound)
+            int admitted = _admitted.Count - (_admitted.Contains(link) ? 1 : 0);
+            int total = _byNodeId.Count + admitted;
+            if (total >= _limits.MaxPeers) return nodeName + " has " + total + " links, its maximum";
+            if (link.Direction == PeerDirection.Inbound)
             {
-                int inbound = _byNodeId.Values.Count(l => l.Direction == PeerDirection.Inbound);
+                int inbound = _byNodeId.Values.Count(l => l.Direction == PeerDirection.Inbound) + admitted;
                 if (inbound >= _limits.MaxInbound) return nodeName + " has " + inbound + " inbound links, its maximum (the rest of its " + _limits.MaxPeers + " are kept for its own dials)";
             }
             return null;
@@ -155,10 +168,11 @@ namespace PSPeerChat
                 }
                 else
                 {
-                    string full = RefusalWhenFull(link.Direction, nodeName);
+                    string full = RefusalWhenFull(link, nodeName);
                     if (full != null) return LinkRegistration.Refused(CloseReason.Full, full);
                     _byNodeId.Add(link.RemoteId, link);
                 }
+                _admitted.Remove(link);
                 link.MarkConnected();
                 Rebuild();
                 return LinkRegistration.Accepted;
@@ -171,6 +185,7 @@ namespace PSPeerChat
             lock (_gate)
             {
                 _open.Remove(link);
+                _admitted.Remove(link);
                 bool wasRegistered = false;
                 if (link.IsText)
                 {

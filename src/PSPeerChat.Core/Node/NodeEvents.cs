@@ -36,7 +36,7 @@ namespace PSPeerChat
         {
             EventHandler<PeerMessageEventArgs> handlers = Volatile.Read(ref _messageReceived);
             if (handlers == null) return;
-            Dispatcher.Post(() => InvokeEach(handlers, new PeerMessageEventArgs(message)));
+            Dispatcher.Post(() => InvokeEach(handlers, new PeerMessageEventArgs(message)), message.SizeBytes);
         }
 
         public void RaisePeerConnected(Peer peer) => Raise(Volatile.Read(ref _peerConnected), peer);
@@ -52,7 +52,7 @@ namespace PSPeerChat
             {
                 EventDispatcher dispatcher = Volatile.Read(ref _dispatcher);
                 if (dispatcher != null) return dispatcher;
-                Interlocked.CompareExchange(ref _dispatcher, new EventDispatcher(_sender.Name, Tunables.EventQueueCapacity), null);
+                Interlocked.CompareExchange(ref _dispatcher, new EventDispatcher(_sender.Name, Tunables.EventQueueCapacity, Tunables.EventQueueBytes), null);
                 return _dispatcher;
             }
         }

@@ -54,6 +54,7 @@ namespace PSPeerChat.Settings
 
         // Events: how far handlers may fall behind before events are dropped (and counted).
         public const int EventQueueCapacity = 10000;
+        public const long EventQueueBytes = 32L * 1024 * 1024;
 
         // Links
         public static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
