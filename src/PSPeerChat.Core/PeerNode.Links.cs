@@ -28,6 +28,9 @@ namespace PSPeerChat
         /// </summary>
         public long ConnectionsRefused => Stats.ConnectionsRefused;
 
+        /// <summary>Links closed because their send queue stayed full for 10 s with nothing written: the neighbour did not read.</summary>
+        public long StalledLinksClosed => Stats.StalledLinksClosed;
+
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

@@ -35,6 +35,9 @@ namespace PSPeerChat
         /// <summary>Frames not queued to a neighbour because its send queue was full.</summary>
         public long SendDrops => Stats.SendDrops;
 
+        /// <summary>Lines from plain text peers dropped because the peer sent more than 5 a second on average (20 at once).</summary>
+        public long TextLinesDropped => Stats.TextLinesDropped;
+
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
         public long InboxDropped => _inbox.Dropped;
 

@@ -223,5 +223,24 @@ namespace PSPeerChat.Core.Tests
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
+
+        [Fact]
+        public void A_new_identity_file_is_owner_only_from_its_first_byte_not_tightened_after()
+        {
+            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // Windows: the folder's ACL
+            string path = Path.Combine(Path.GetTempPath(), "pspc-" + Guid.NewGuid().ToString("N") + ".key");
+            try
+            {
+                UnixFileMode? atCreation = null;
+                // Seen through the new file's own handle before a byte is written: where another user could open it.
+                IdentityFile.Save(NodeIdentity.Create(), path, overwrite: false, created: s => atCreation = File.GetUnixFileMode(s.SafeFileHandle));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, atCreation);
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
     }
 }

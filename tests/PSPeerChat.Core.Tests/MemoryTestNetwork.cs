@@ -100,8 +100,8 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>
-        /// Waits until no frame waits in a send queue and the bytes in the pipes (a test's raw peer may leave some unread
-        /// for good) and the handshakes under way stop changing: for a few milliseconds when no handshake is under way,
+        /// Waits until the frames in the send queues, the bytes in the pipes (a test's raw peer may leave some unread for
+        /// good, and a queue to it may stay full) and the handshakes under way stop changing: for a few milliseconds when no handshake is under way,
         /// for half a second when one is (a handshake must not meet its timeout because the fake clock ran ahead of a
         /// busy machine; one that is stuck for good is left to that timeout). With <paramref name="settle"/> false,
         /// handshakes are not waited for (a test holds one open on purpose). No assertion depends on this wait.
@@ -112,23 +112,25 @@ namespace PSPeerChat.Core.Tests
             var stable = Stopwatch.StartNew();
             long lastBytes = -1;
             int lastHandshakes = -1;
+            long lastQueued = -1;
             while (true)
             {
                 PeerNode[] running = Nodes.Where(n => n.State == PeerNodeState.Running).ToArray();
                 long bytes = Network.BytesInFlight;
                 int handshakes = settle ? running.Sum(n => n.HandshakesInProgress) : 0;
-                bool queued = running.Any(n => n.QueuedFrames > 0);
-                if (queued || bytes != lastBytes || handshakes != lastHandshakes)
+                long queued = running.Sum(n => (long)n.QueuedFrames);
+                if (queued != lastQueued || bytes != lastBytes || handshakes != lastHandshakes)
                 {
                     stable.Restart();
                     lastBytes = bytes;
                     lastHandshakes = handshakes;
+                    lastQueued = queued;
                 }
                 else if (stable.ElapsedMilliseconds >= (handshakes == 0 ? 6 : 500))
                 {
                     return;
                 }
-                if (total.Elapsed > RealWait) throw new XunitException("The in-memory network did not go quiet: " + bytes + " bytes in flight, " + handshakes + " handshakes under way" + (queued ? ", frames queued" : string.Empty) + ".");
+                if (total.Elapsed > RealWait) throw new XunitException("The in-memory network did not go quiet: " + bytes + " bytes in flight, " + handshakes + " handshakes under way, " + queued + " frames queued.");
                 await Task.Delay(2);
             }
         }

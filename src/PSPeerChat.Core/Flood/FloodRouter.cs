@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using PSPeerChat.Protocol;
 using PSPeerChat.Identity;
@@ -82,11 +83,15 @@ namespace PSPeerChat.Flood
         {
             sent = 0;
             dropped = 0;
+            // A local sender's wait is one budget for the whole send, not one per full link: stalled neighbours cannot
+            // add their waits up (protocol.md §4.1).
+            int deadline = Environment.TickCount + waitMilliseconds;
             for (int i = 0; i < links.Count; i++)
             {
                 ILink link = links[i];
                 if (ReferenceEquals(link, except)) continue;
-                if (link.TryEnqueue(frame, waitMilliseconds)) sent++;
+                int wait = waitMilliseconds <= 0 ? 0 : Math.Max(0, deadline - Environment.TickCount);
+                if (link.TryEnqueue(frame, wait)) sent++;
                 else dropped++;
             }
         }

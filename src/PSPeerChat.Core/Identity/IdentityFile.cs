@@ -58,8 +58,13 @@ namespace PSPeerChat.Identity
             return identity;
         }
 
-        /// <summary>Writes the identity, readable and writable by its owner only (where the OS has such modes).</summary>
-        public static void Save(NodeIdentity identity, string path, bool overwrite)
+        /// <summary>
+        /// Writes the identity, readable and writable by its owner only (where the OS has such modes) from the moment the
+        /// file exists: a file created with the umask's mode and tightened afterwards could be opened by another user in
+        /// between, and an open handle keeps its access.
+        /// </summary>
+        /// <param name="created">Tests: called with the new, still empty file.</param>
+        public static void Save(NodeIdentity identity, string path, bool overwrite, Action<FileStream> created = null)
         {
             byte[] signing = identity.ExportSigningSeed();
             byte[] encryption = identity.ExportEncryptionKey();
@@ -74,9 +79,9 @@ namespace PSPeerChat.Identity
                 .ToString();
             string directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (FileStream stream = CreateOwnerOnly(path, overwrite ? FileMode.Create : FileMode.CreateNew))
             {
-                RestrictToOwner(path);
+                created?.Invoke(stream);
                 byte[] bytes = new UTF8Encoding(false).GetBytes(text);
                 stream.Write(bytes, 0, bytes.Length);
             }
@@ -115,16 +120,44 @@ namespace PSPeerChat.Identity
         }
 
         /// <summary>
-        /// chmod 600 through File.SetUnixFileMode, which exists on the runtimes PowerShell 7 runs on but not in
-        /// netstandard2.0. On Windows the file keeps the ACL of its folder (the user profile is private by default).
+        /// Opens a new file with mode 600 from the first byte: FileStreamOptions.UnixCreateMode, which exists on the
+        /// runtimes PowerShell 7 runs on but not in netstandard2.0, hence reflection. Where it does not exist (Windows
+        /// PowerShell) the file keeps the ACL of its folder (the user profile is private by default); where a replaced
+        /// file already existed, its mode is tightened too (UnixCreateMode applies only to a new file).
         /// </summary>
-        private static void RestrictToOwner(string path)
+        private static FileStream CreateOwnerOnly(string path, FileMode mode)
         {
-            MethodInfo setMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), Type.GetType("System.IO.UnixFileMode") ?? typeof(object) });
-            if (setMode == null || Environment.OSVersion.Platform != PlatformID.Unix) return;
-            Type modeType = setMode.GetParameters()[1].ParameterType;
-            object ownerReadWrite = Enum.ToObject(modeType, 0x100 | 0x80); // UserRead | UserWrite
-            setMode.Invoke(null, new[] { path, ownerReadWrite });
+            Type optionsType = Type.GetType("System.IO.FileStreamOptions");
+            PropertyInfo createMode = optionsType?.GetProperty("UnixCreateMode");
+            ConstructorInfo open = optionsType == null ? null : typeof(FileStream).GetConstructor(new[] { typeof(string), optionsType });
+            if (createMode == null || open == null || Environment.OSVersion.Platform != PlatformID.Unix)
+            {
+                return new FileStream(path, mode, FileAccess.Write, FileShare.None);
+            }
+            object options = Activator.CreateInstance(optionsType);
+            optionsType.GetProperty("Mode").SetValue(options, mode);
+            optionsType.GetProperty("Access").SetValue(options, FileAccess.Write);
+            optionsType.GetProperty("Share").SetValue(options, FileShare.None);
+            Type unixMode = Nullable.GetUnderlyingType(createMode.PropertyType) ?? createMode.PropertyType;
+            object ownerReadWrite = Enum.ToObject(unixMode, 0x100 | 0x80); // UserRead | UserWrite
+            createMode.SetValue(options, ownerReadWrite);
+            bool existed = File.Exists(path);
+            FileStream stream;
+            try
+            {
+                stream = (FileStream)open.Invoke(new[] { path, options });
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException != null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+            if (existed)
+            {
+                MethodInfo setMode = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), unixMode });
+                setMode?.Invoke(null, new[] { path, ownerReadWrite });
+            }
+            return stream;
         }
     }
 }

@@ -11,12 +11,23 @@ namespace PSPeerChat.Links
     internal static class Keepalive
     {
         /// <param name="textIdleTimeout">A text peer (no keepalive in the article's protocol) silent this long is dropped too.</param>
-        public static void Tick(IEnumerable<Link> links, long nowMs, TimeSpan interval, TimeSpan idleTimeout, TimeSpan textIdleTimeout)
+        /// <param name="stallTimeout">A link whose send queue stayed full this long, nothing written, is dropped (it does not read).</param>
+        /// <returns>How many links were dropped as stalled.</returns>
+        public static int Tick(IEnumerable<Link> links, long nowMs, TimeSpan interval, TimeSpan idleTimeout, TimeSpan textIdleTimeout, TimeSpan stallTimeout)
         {
+            int stalled = 0;
             long idleMs = (long)idleTimeout.TotalMilliseconds;
             long pingMs = (long)interval.TotalMilliseconds;
             foreach (Link link in links)
             {
+                long stalledSince = link.StalledSinceMs;
+                if (stalledSince != 0 && nowMs - stalledSince > (long)stallTimeout.TotalMilliseconds)
+                {
+                    // Its messages are being dropped for good: better it goes and the node repairs around it.
+                    link.Close(CloseReason.ConnectionLost, "its send queue stayed full for " + stallTimeout.TotalSeconds + " s: the neighbour does not read");
+                    stalled++;
+                    continue;
+                }
                 if (link.IsText)
                 {
                     if (nowMs - link.LastReceivedMs > (long)textIdleTimeout.TotalMilliseconds && !link.HasUnreadData)
@@ -32,6 +43,7 @@ namespace PSPeerChat.Links
                 }
                 link.PingIfDue(nowMs, pingMs);
             }
+            return stalled;
         }
     }
 }

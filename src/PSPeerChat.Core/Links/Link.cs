@@ -35,6 +35,7 @@ namespace PSPeerChat.Links
             RemoteEndPoint = transport.RemoteEndPoint;
             Address = EndPoints.Format(RemoteEndPoint);
             Addresses = new AddressExchangeState(expecting: direction == PeerDirection.Outbound);
+            TextLines = new TokenBucket(host.Clock, host.Settings.TextLinesPerSecond, host.Settings.TextLinesBurst);
             _pump = new LinkPump(this, transport, host.Settings, host.Clock);
             if (protocol == PeerProtocol.Text) _pump.SwitchToTextLines(); // dialled as text (Connect-Peer -Protocol Text)
             _session = new LinkSession(this, host, _pump);
@@ -84,6 +85,9 @@ namespace PSPeerChat.Links
 
         public AddressExchangeState Addresses { get; }
 
+        /// <summary>The lines a text peer may still send now (used from this link's reader only).</summary>
+        public TokenBucket TextLines { get; }
+
         /// <summary>Clock reading (milliseconds of the node's clock) of the last bytes received: the keepalive's evidence of life.</summary>
         public long LastReceivedMs => _pump.LastReceivedMs;
 
@@ -91,6 +95,9 @@ namespace PSPeerChat.Links
         public bool HasUnreadData => _pump.HasUnreadData;
 
         public int QueueLength => _pump.QueueLength;
+
+        /// <summary>Since when (node clock, ms) frames find this link's queue full and nothing was written; 0 when it keeps up.</summary>
+        public long StalledSinceMs => _pump.StalledSinceMs;
 
         /// <summary>Completes with the link that serves (this one, or the one kept instead) or fails when the handshake fails.</summary>
         public Task<Link> Handshake => _handshake.Task;

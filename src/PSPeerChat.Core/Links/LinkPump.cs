@@ -29,6 +29,7 @@ namespace PSPeerChat.Links
         private Task _reader = Task.CompletedTask;
         private Task _writer = Task.CompletedTask;
         private long _lastReceivedMs;
+        private long _stalledSinceMs; // 0 while the writer keeps up; else when a frame first found the queue full
         private int _disposed;
         private volatile bool _textLines;
 
@@ -67,7 +68,18 @@ namespace PSPeerChat.Links
         /// <summary>The writer sends each broadcast's text line instead of its frame, and skips control frames.</summary>
         public void SwitchToTextLines() => _textLines = true;
 
-        public bool TryEnqueue(OutboundFrame frame, int waitMilliseconds) => _queue.TryEnqueue(frame, waitMilliseconds);
+        public bool TryEnqueue(OutboundFrame frame, int waitMilliseconds)
+        {
+            if (_queue.TryEnqueue(frame, waitMilliseconds)) return true;
+            Interlocked.CompareExchange(ref _stalledSinceMs, Math.Max(1, NowMs()), 0);
+            return false;
+        }
+
+        /// <summary>
+        /// Clock reading (ms) since which frames find the queue full and the writer has taken none; 0 when it keeps up.
+        /// A neighbour that stops reading shows here: its socket stops taking bytes, the writer stops, the queue fills.
+        /// </summary>
+        public long StalledSinceMs => Interlocked.Read(ref _stalledSinceMs);
 
         /// <summary>Queues a last frame (or none) and refuses everything after it; the writer ends once it is out.</summary>
         public void CompleteWith(OutboundFrame last) => _queue.CompleteWith(last);
@@ -182,6 +194,7 @@ namespace PSPeerChat.Links
                     batch.Clear();
                     await _queue.TakeBatchAsync(batch, _settings.WriteBatchFrames);
                     if (batch.Count == 0) break;
+                    Interlocked.Exchange(ref _stalledSinceMs, 0); // room again: the neighbour reads
                     bool closeAfter = await WriteBatchAsync(batch);
                     if (closeAfter)
                     {

@@ -32,6 +32,11 @@ namespace PSPeerChat.Links
         /// <summary>Frames the writer takes from its queue at once.</summary>
         public int WriteBatchFrames { get; set; }
 
+        /// <summary>Lines a text peer may send per second on average, and at once.</summary>
+        public double TextLinesPerSecond { get; set; }
+
+        public double TextLinesBurst { get; set; }
+
         /// <summary>Bytes the writer joins into one send at most.</summary>
         public int CoalesceLimit { get; set; }
     }

@@ -52,6 +52,8 @@ namespace PSPeerChat
                 ReadSliceTicks = Tunables.ReadSliceTicks,
                 WriteBatchFrames = Tunables.WriteBatchFrames,
                 CoalesceLimit = Tunables.CoalesceLimit,
+                TextLinesPerSecond = Tunables.TextLinesPerSecond,
+                TextLinesBurst = Tunables.TextLinesBurst,
             };
             Maintenance = new Maintenance(node, links, book, exchange, announcer, (address, stop) => DialAsync(address, PeerProtocol.PeerChat, Tunables.DialTimeout, stop), node.Clock);
         }

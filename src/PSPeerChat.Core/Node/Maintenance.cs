@@ -118,7 +118,8 @@ namespace PSPeerChat
             long now = _clock.NowMs();
             try
             {
-                Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout, Tunables.TextIdleTimeout);
+                int stalled = Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout, Tunables.TextIdleTimeout, Tunables.StalledLinkTimeout);
+                for (int i = 0; i < stalled; i++) _node.Stats.StalledLinkClosed();
                 if (Options.Announcements) _announcer.AnnounceIfDue(now);
                 if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
             }

@@ -88,6 +88,11 @@ namespace PSPeerChat
                 _stats.InvalidFrame(); // too long for a MESSAGE: dropped, the link stays
                 return true;
             }
+            if (!link.TextLines.TryTake())
+            {
+                _stats.TextLineDropped(); // over the text peer's budget: every node would verify what we sign for it
+                return true;
+            }
             FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), link.Address, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.TextOrigin, text);
             if (Originate(message, link, 0) > 0) _stats.MessageRelayed();
             Deliver(message, link, verified: false);

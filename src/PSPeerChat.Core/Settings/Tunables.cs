@@ -37,6 +37,13 @@ namespace PSPeerChat.Settings
         public const int MaxLinksPerAddress = 4;
         public const int MaxLinksPerNetwork = 8;
 
+        // Lines a plain text peer may send: each becomes a signed message every node verifies (protocol.md §8.6).
+        public const double TextLinesPerSecond = 5;
+        public const double TextLinesBurst = 20;
+
+        // A link whose send queue stays full this long, with nothing written, is closed: the neighbour does not read.
+        public static readonly TimeSpan StalledLinkTimeout = TimeSpan.FromSeconds(10);
+
         // A plain text peer that sends nothing for this long is dropped (the article's protocol has no keepalive).
         public static readonly TimeSpan TextIdleTimeout = TimeSpan.FromMinutes(10);
 

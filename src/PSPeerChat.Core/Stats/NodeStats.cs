@@ -20,6 +20,8 @@ namespace PSPeerChat.Stats
         private long _signaturesVerified;
         private long _addressRequestsIgnored;
         private long _connectionsRefused;
+        private long _textLinesDropped;
+        private long _stalledLinksClosed;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -32,6 +34,8 @@ namespace PSPeerChat.Stats
         public long SignaturesVerified => Interlocked.Read(ref _signaturesVerified);
         public long AddressRequestsIgnored => Interlocked.Read(ref _addressRequestsIgnored);
         public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
+        public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
+        public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -41,6 +45,8 @@ namespace PSPeerChat.Stats
         public void ReplayRefused() => Interlocked.Increment(ref _replaysRefused);
         public void AddressRequestIgnored() => Interlocked.Increment(ref _addressRequestsIgnored);
         public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
+        public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
+        public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
 
         public void SendsDropped(int count)
         {

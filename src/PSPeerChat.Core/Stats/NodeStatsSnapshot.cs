@@ -16,6 +16,8 @@ namespace PSPeerChat.Stats
             SignaturesVerified = stats.SignaturesVerified;
             AddressRequestsIgnored = stats.AddressRequestsIgnored;
             ConnectionsRefused = stats.ConnectionsRefused;
+            TextLinesDropped = stats.TextLinesDropped;
+            StalledLinksClosed = stats.StalledLinksClosed;
         }
 
         public long MessagesSent { get; }
@@ -29,10 +31,12 @@ namespace PSPeerChat.Stats
         public long SignaturesVerified { get; }
         public long AddressRequestsIgnored { get; }
         public long ConnectionsRefused { get; }
+        public long TextLinesDropped { get; }
+        public long StalledLinksClosed { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed;
     }
 }
