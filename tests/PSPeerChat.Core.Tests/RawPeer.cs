@@ -44,6 +44,9 @@ namespace PSPeerChat.Core.Tests
             _stream = stream;
         }
 
+        /// <summary>Wraps an in-memory connection a test listener accepted (the raw peer as acceptor).</summary>
+        public static RawPeer FromTransport(ILinkTransport transport) => new RawPeer(new TransportStream(transport));
+
         /// <summary>Dials a node of an in-memory network.</summary>
         public static async Task<RawPeer> ConnectAsync(MemoryNetwork network, int port, IPAddress from = null)
         {

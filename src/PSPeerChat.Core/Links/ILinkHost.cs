@@ -26,6 +26,9 @@ namespace PSPeerChat.Links
 
         LinkSettings Settings { get; }
 
+        /// <summary>The HELLO bodies this node's dials have sent and not finished: a self-dial is recognised by its own HELLO.</summary>
+        OwnHellos OwnHellos { get; }
+
         /// <summary>This node's HELLO frame for a link with <paramref name="linkToken"/> (protocol.md §3.1).</summary>
         byte[] CreateHello(ulong linkToken, byte[] nonce);
 

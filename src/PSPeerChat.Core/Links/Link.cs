@@ -155,6 +155,7 @@ namespace PSPeerChat.Links
                 _pump.DisposeTransport();
             }
             FailHandshake(new PeerConnectException(Address, "Could not connect to " + Address + ": " + DescribeClose(reason, detail, remote: false) + ".", reason: reason));
+            _session.ForgetOwnHello();
             _host.OnClosed(this);
         }
 
@@ -173,6 +174,7 @@ namespace PSPeerChat.Links
             _pump.CompleteWith(null);
             _pump.AbortTransport();
             FailHandshake(new PeerConnectException(Address, "The link was aborted."));
+            _session.ForgetOwnHello();
             _host.OnClosed(this);
         }
 
@@ -182,6 +184,7 @@ namespace PSPeerChat.Links
         /// <summary>Handshaking becomes Connected; the connection time becomes the registration time.</summary>
         public void MarkConnected()
         {
+            _session.ForgetOwnHello();
             Interlocked.Exchange(ref _connectedAtTicks, _host.Clock.GetUtcNow().UtcTicks);
             Interlocked.CompareExchange(ref _state, (int)PeerState.Connected, (int)PeerState.Handshaking);
         }

@@ -50,7 +50,14 @@ namespace PSPeerChat.Links
         {
             byte[] hello = _host.CreateHello(LinkToken, NewNonce());
             _localHelloBody = HelloFrame.BodyOf(hello);
+            _host.OwnHellos.Add(_localHelloBody);
             Send(hello);
+        }
+
+        /// <summary>The link ended or registered: its HELLO can no longer come back as a genuine self-dial.</summary>
+        public void ForgetOwnHello()
+        {
+            if (_localHelloBody != null && _link.Direction == PeerDirection.Outbound) _host.OwnHellos.Remove(_localHelloBody);
         }
 
         public void PingIfDue(long now, long intervalMs)
@@ -140,7 +147,14 @@ namespace PSPeerChat.Links
             _remoteHello = hello;
             if (hello.NodeId == _host.Identity.NodeId)
             {
-                // The address looped back to this node (protocol.md §3.1).
+                // Our id is public (it is in every HELLO and ANNOUNCE): only a HELLO this node itself is sending right now,
+                // arriving on an inbound link, proves the address loops back (protocol.md §3.1). Anything else under our id
+                // (our own HELLO reflected to us, or replayed) is a forgery: no Self verdict, which would make us give up
+                // an address for good.
+                if (_link.Direction == PeerDirection.Outbound || !_host.OwnHellos.Contains(hello.Body))
+                {
+                    return _link.Fail("a HELLO under this node's own id that it did not send on this link");
+                }
                 _link.FailHandshake(new PeerConnectException(_link.Address, "Could not connect to " + _link.Address + ": the address leads back to this node (" + _host.Name + ").", reason: CloseReason.Self));
                 _link.Close(CloseReason.Self, "this is " + _host.Name + " itself");
                 return false;

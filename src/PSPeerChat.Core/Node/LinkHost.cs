@@ -73,6 +73,8 @@ namespace PSPeerChat
 
         public LinkSettings Settings { get; }
 
+        public OwnHellos OwnHellos { get; } = new OwnHellos();
+
         public byte[] CreateHello(ulong linkToken, byte[] nonce) => HelloFrame.Encode(_node.Identity, linkToken, (ushort)_node.Port, _node.Name, nonce);
 
         public string RefusalWhenFull(Link link, out byte[] alternatives)
