@@ -26,6 +26,12 @@ namespace PSPeerChat
         /// <summary>True while a registered link leads to this address's node.</summary>
         public bool Connected { get; internal set; }
 
+        /// <summary>
+        /// Until when this node will not dial the address or take connections from its host: a link to it was closed for
+        /// misbehaviour (protocol.md §8.7). Null when it is not discouraged.
+        /// </summary>
+        public DateTimeOffset? DiscouragedUntil { get; internal set; }
+
         /// <summary>Name of the node whose book this is.</summary>
         public string Node { get; internal set; }
 

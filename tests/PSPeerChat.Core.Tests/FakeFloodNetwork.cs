@@ -172,6 +172,8 @@ namespace PSPeerChat.Core.Tests
 
             public void Close(CloseReason reason, string detail) => ClosedWith = reason;
 
+            public void Misbehaved(string detail) => ClosedWith = CloseReason.ProtocolError;
+
             public override string ToString() => From.Index + "->" + To.Index;
         }
     }

@@ -59,7 +59,7 @@ namespace PSPeerChat.Flood
             if (decoded == null || !ReplayWindow.IsPlausible(decoded.TimestampMs))
             {
                 _stats.InvalidFrame();
-                from.Close(CloseReason.ProtocolError, error ?? "timestamp out of range");
+                from.Misbehaved(error ?? "timestamp out of range");
                 linkClosed = true;
                 return FloodDelivery.None;
             }
@@ -91,7 +91,7 @@ namespace PSPeerChat.Flood
                     _stats.Verification(valid);
                     if (!valid)
                     {
-                        from.Close(CloseReason.ProtocolError, "a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + decoded.OriginId.ToString().Substring(0, 8));
+                        from.Misbehaved("a " + type.ToString().ToUpperInvariant() + " whose signature does not match origin " + decoded.OriginId.ToString().Substring(0, 8));
                         linkClosed = true;
                         return FloodDelivery.None;
                     }

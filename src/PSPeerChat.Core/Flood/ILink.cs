@@ -9,7 +9,13 @@ namespace PSPeerChat.Flood
         /// </summary>
         bool TryEnqueue(OutboundFrame frame, int waitMilliseconds);
 
-        /// <summary>Closes the link with a reason its neighbour is told (a frame from it broke the protocol).</summary>
+        /// <summary>Closes the link with a reason its neighbour is told.</summary>
         void Close(CloseReason reason, string detail);
+
+        /// <summary>
+        /// The neighbour sent what no honest node sends (a malformed or forged frame): closes the link with ProtocolError,
+        /// and its address is discouraged for a while (protocol.md §8.7).
+        /// </summary>
+        void Misbehaved(string detail);
     }
 }

@@ -158,13 +158,34 @@ namespace PSPeerChat.Joining
             }
         }
 
+        /// <summary>
+        /// A node at this address misbehaved on a link: it is not dialled for <paramref name="forMs"/>, and the book shows
+        /// why (protocol.md §8.7). The entry is made if the address was not in the book.
+        /// </summary>
+        public void Discourage(string address, Id128 nodeId, long forMs)
+        {
+            long until = _clockMs() + forMs;
+            lock (_gate)
+            {
+                if (!_entries.TryGetValue(address, out Entry entry))
+                {
+                    entry = new Entry(address, "Discouraged");
+                    if (!Insert(entry)) return;
+                }
+                if (!nodeId.IsEmpty) entry.NodeId = nodeId;
+                entry.DiscouragedUntilMs = until;
+                entry.NextAttemptMs = Math.Max(entry.NextAttemptMs, until);
+            }
+        }
+
         /// <summary>Random entries dialled successfully or freshly named, for an ADDR reply (never the whole book).</summary>
         public List<Tuple<string, Id128>> Sample(int max, Func<string, bool> exclude)
         {
+            long now = _clockMs();
             lock (_gate)
             {
                 return _entries.Values
-                    .Where(e => !e.IsSelf && e.Failures == 0 && !exclude(e.Address))
+                    .Where(e => !e.IsSelf && e.Failures == 0 && e.DiscouragedUntilMs <= now && !exclude(e.Address))
                     .OrderBy(_ => _random.Next())
                     .Take(max)
                     .Select(e => Tuple.Create(e.Address, e.NodeId))
@@ -186,6 +207,7 @@ namespace PSPeerChat.Joining
                     Failures = e.Failures,
                     NextAttempt = DateTimeOffset.Now.AddMilliseconds(Math.Max(0, e.NextAttemptMs - now)),
                     Connected = !e.NodeId.IsEmpty && isLinked(e.NodeId),
+                    DiscouragedUntil = e.DiscouragedUntilMs > now ? DateTimeOffset.Now.AddMilliseconds(e.DiscouragedUntilMs - now) : (DateTimeOffset?)null,
                     Node = nodeName,
                 }).OrderBy(e => e.Address, StringComparer.Ordinal).ToList();
             }
@@ -225,6 +247,7 @@ namespace PSPeerChat.Joining
             public bool IsSelf;
             public bool Dialling;
             public bool NeighbourOfNeighbour;
+            public long DiscouragedUntilMs;
         }
     }
 }

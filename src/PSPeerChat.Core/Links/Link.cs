@@ -26,6 +26,7 @@ namespace PSPeerChat.Links
         private int _closeReason;
         private string _closeDetail = string.Empty;
         private long _connectedAtTicks;
+        private int _misbehaved;
 
         public Link(ILinkHost host, ILinkTransport transport, PeerDirection direction, PeerProtocol protocol)
         {
@@ -159,13 +160,26 @@ namespace PSPeerChat.Links
             _host.OnClosed(this);
         }
 
-        /// <summary>Counts an invalid frame and closes the link with ProtocolError (or <paramref name="reason"/>); always false, for returning.</summary>
+        /// <summary>
+        /// Counts an invalid frame and closes the link with ProtocolError (or <paramref name="reason"/>) as misbehaviour
+        /// (see <see cref="Misbehaved"/>); always false, for returning.
+        /// </summary>
         public bool Fail(string why, CloseReason reason = CloseReason.ProtocolError)
         {
             _host.Stats.InvalidFrame();
+            Volatile.Write(ref _misbehaved, 1);
             Close(reason, why);
             return false;
         }
+
+        public void Misbehaved(string detail)
+        {
+            Volatile.Write(ref _misbehaved, 1);
+            Close(CloseReason.ProtocolError, detail);
+        }
+
+        /// <summary>True when this node closed the link for something no honest neighbour sends.</summary>
+        public bool IsMisbehaved => Volatile.Read(ref _misbehaved) != 0;
 
         /// <summary>Kills the link without a goodbye: the transport is reset, as when a process dies. For failure tests.</summary>
         public void Abort()

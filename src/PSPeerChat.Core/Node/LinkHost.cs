@@ -29,6 +29,8 @@ namespace PSPeerChat
         private readonly Announcer _announcer;
         private readonly AddressExchange _exchange;
         private readonly NodeEvents _events;
+        private readonly AddressBook _book;
+        private readonly Discouragement _discouraged;
 
         public LinkHost(PeerNode node, LinkTable links, ILinkNetwork network, FloodReceiver receiver, Messaging messaging, Announcer announcer, AddressBook book, AddressExchange exchange, NodeEvents events)
         {
@@ -40,6 +42,8 @@ namespace PSPeerChat
             _announcer = announcer;
             _exchange = exchange;
             _events = events;
+            _book = book;
+            _discouraged = new Discouragement(node.Clock);
             Settings = new LinkSettings
             {
                 QueueCapacity = node.Options.SendQueueCapacity,
@@ -92,7 +96,7 @@ namespace PSPeerChat
                 transport.Dispose();
                 return;
             }
-            if (_links.RefusalForNewInbound(transport.RemoteEndPoint?.Address) != null)
+            if (_discouraged.Contains(transport.RemoteEndPoint?.Address) || _links.RefusalForNewInbound(transport.RemoteEndPoint?.Address) != null)
             {
                 // Closed before a byte is read or written: a connection that cannot start costs us nothing more.
                 Stats.ConnectionRefused();
@@ -171,6 +175,15 @@ namespace PSPeerChat
 
         public void OnClosed(Link link)
         {
+            if (link.IsMisbehaved)
+            {
+                // One strike: what it sent no honest node sends. Its address waits, here and in the book (§8.7).
+                _discouraged.Add(link.RemoteEndPoint?.Address);
+                if (link.ListenEndPoint != null && LinkLimits.IsCapped(link.ListenEndPoint.Address))
+                {
+                    _book.Discourage(EndPoints.Format(link.ListenEndPoint), link.RemoteId, (long)Tunables.DiscouragementTime.TotalMilliseconds);
+                }
+            }
             Peer view = _links.ViewOf(link, _node);
             if (!_links.Remove(link)) return;
             Maintenance.OnLinkLost(link);

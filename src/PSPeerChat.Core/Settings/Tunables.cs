@@ -41,6 +41,10 @@ namespace PSPeerChat.Settings
         public const double TextLinesPerSecond = 5;
         public const double TextLinesBurst = 20;
 
+        // A remote address this node closed a link to for misbehaviour is refused this long (protocol.md §8.7).
+        public static readonly TimeSpan DiscouragementTime = TimeSpan.FromMinutes(10);
+        public const int DiscouragedAddressesCapacity = 4096;
+
         // A link whose send queue stays full this long, with nothing written, is closed: the neighbour does not read.
         public static readonly TimeSpan StalledLinkTimeout = TimeSpan.FromSeconds(10);
 
