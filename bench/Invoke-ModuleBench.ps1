@@ -434,7 +434,7 @@ finally {
 $receivePerSec = $null; $receiveCount = 0; $receiveSec = $null; $fillSec = $null; $fillSendPerSec = $null
 if ($FillMessages -gt 0) {
     try {
-        $a = Start-PeerNode -Name mbenchFillA -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -InboxCapacity ([Math]::Max(10000, 2 * $FillMessages))
+        $a = Start-PeerNode -Name mbenchFillA -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -InboxCapacity ([Math]::Max(10000, 2 * $FillMessages)) -InboxBytes 1GB
         $b = Start-PeerNode -Name mbenchFillB -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -InboxCapacity 1000
         $null = Connect-Peer -Node $b -Address ('127.0.0.1:{0}' -f $a.Port)
         Start-Sleep -Milliseconds 200

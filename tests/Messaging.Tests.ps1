@@ -244,6 +244,20 @@ Describe 'Inbox bound' {
         $b.InboxDropped | Should -Be 2
         (Receive-PeerMessage -Node $b).Text | Should -Be @('i3', 'i4', 'i5')
     }
+
+    It 'keeps the newest messages that fit in -InboxBytes: long texts cannot fill memory' {
+        $a = Start-PeerNode -Name 'inbox-bytes-a' -Port 0
+        $b = Start-PeerNode -Name 'inbox-bytes-b' -Port 0 -InboxBytes 10KB
+        Connect-TestTopology -Nodes $a, $b -Edges @(, @(0, 1))
+
+        # Each message holds 2,000 characters: about 4.4 KB on the heap, so two fit in 10 KB.
+        1..6 | ForEach-Object { "$_" + ('x' * 1999) } | Send-PeerMessage -Node $a
+        Wait-Until { $b.MessagesDelivered -eq 6 } -Because 'b received all six messages' | Out-Null
+
+        $b.InboxCount | Should -Be 2
+        $b.InboxDropped | Should -Be 4
+        (Receive-PeerMessage -Node $b).Text.Substring(0, 1) | Should -Be @('5', '6')
+    }
 }
 
 Describe 'Without a node' {

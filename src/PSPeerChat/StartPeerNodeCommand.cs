@@ -28,6 +28,11 @@ namespace PSPeerChat.Commands
         [ValidateRange(1, 10000000)]
         public int InboxCapacity { get; set; } = 10000;
 
+        /// <summary>Bytes the waiting messages may hold at most before the oldest are dropped (counted in InboxDropped).</summary>
+        [Parameter]
+        [ValidateRange(1024L, 1L << 40)]
+        public long InboxBytes { get; set; } = 32L * 1024 * 1024;
+
         /// <summary>How many links the messages of this node may travel.</summary>
         [Parameter]
         [ValidateRange(1, 255)]
@@ -67,6 +72,7 @@ namespace PSPeerChat.Commands
                 FallForward = !MyInvocation.BoundParameters.ContainsKey(nameof(Port)),
                 ListenAddress = ListenAddress,
                 InboxCapacity = InboxCapacity,
+                InboxBytes = InboxBytes,
                 HopLimit = (byte)HopLimit,
                 Bootstrap = Bootstrap ?? new string[0],
                 TargetPeers = TargetPeers,
