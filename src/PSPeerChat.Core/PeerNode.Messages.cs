@@ -35,6 +35,12 @@ namespace PSPeerChat
         /// <summary>Frames not queued to a neighbour because its send queue was full.</summary>
         public long SendDrops => Stats.SendDrops;
 
+        /// <summary>
+        /// Flooded frames dropped because the link that brought them was over its budget: frames from origins this node had
+        /// not heard before (60 a minute, 200 at once per link) or DIRECTs (120 a minute, 60 at once) (protocol.md §8.8).
+        /// </summary>
+        public long BudgetDrops => Stats.BudgetDrops;
+
         /// <summary>Lines from plain text peers dropped because the peer sent more than 5 a second on average (20 at once).</summary>
         public long TextLinesDropped => Stats.TextLinesDropped;
 

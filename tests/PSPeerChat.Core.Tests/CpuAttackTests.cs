@@ -27,11 +27,14 @@ namespace PSPeerChat.Core.Tests
                 // Sent again and again, also with other hop counts (outside what the hash covers).
                 await raw.SendAsync(Frames.WithHops(junk, (byte)(1 + i % 30)));
             }
-            await Eventually.UntilAsync(() => node.Stats.DuplicatesDropped + node.InvalidSignatures >= 1000, TestNetwork.Wait, "the victim took all thousand copies");
+            await Eventually.UntilAsync(() => node.DuplicatesDropped + node.InvalidSignatures + node.BudgetDrops >= 1000, TestNetwork.Wait, "the victim took all thousand copies");
 
             Assert.Equal(1, node.SignaturesVerified - verifiedBefore); // opened once
             Assert.Equal(1, node.InvalidSignatures);
-            Assert.Equal(999, node.DuplicatesDropped);
+            // The rest: repeats recognised by hash, and, past the link's DIRECT budget (protocol.md §8.8), not even that.
+            Assert.Equal(999, node.DuplicatesDropped + node.BudgetDrops);
+
+            await net.TickAsync(settle: false); // a second refills two DIRECTs of the budget: room for the genuine one
 
             // The genuine DIRECT (other bytes) still opens: the negative cache holds only what failed.
             await raw.SendAsync(genuine.Frame);

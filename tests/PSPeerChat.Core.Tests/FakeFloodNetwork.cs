@@ -174,6 +174,8 @@ namespace PSPeerChat.Core.Tests
 
             public void Misbehaved(string detail) => ClosedWith = CloseReason.ProtocolError;
 
+            public bool TrySpend(FloodBudget kind) => true;
+
             public override string ToString() => From.Index + "->" + To.Index;
         }
     }

@@ -41,6 +41,8 @@ namespace PSPeerChat.Core.Tests
 
         public void Misbehaved(string detail) => ClosedWith = CloseReason.ProtocolError;
 
+        public bool TrySpend(FloodBudget kind) => true;
+
         public override string ToString() => Name;
     }
 }

@@ -21,6 +21,7 @@ namespace PSPeerChat.Flood
         private readonly NodeStats _stats;
         private readonly ChecksInProgress _checks = new ChecksInProgress();
         private readonly FailedFrames _failed = new FailedFrames(Tunables.FailedFramesCapacity);
+        private readonly KnownOrigins _origins = new KnownOrigins(Tunables.KnownOriginsCapacity);
         private readonly bool _verifyMessages;
 
         /// <param name="verifyMessages">False only for the bench's unsigned runs: MESSAGE frames then carry no signature.</param>
@@ -75,6 +76,14 @@ namespace PSPeerChat.Flood
                 _stats.ReplayRefused(); // a replay or a wrong clock: dropped, the link may be honest
                 return FloodDelivery.None;
             }
+            // Budgets before any signature is checked: what a link brings from fresh identities, and DIRECTs, which
+            // nothing else limits (protocol.md §8.8). Honest traffic from known origins spends nothing.
+            bool newOrigin = type != FrameType.Direct && !_origins.Contains(decoded.OriginId);
+            if ((type == FrameType.Direct && !from.TrySpend(FloodBudget.Direct)) || (newOrigin && !from.TrySpend(FloodBudget.NewOrigin)))
+            {
+                _stats.BudgetDrop();
+                return FloodDelivery.None;
+            }
             bool signed = type == FrameType.Announce || (type == FrameType.Message && _verifyMessages);
             byte[] checkedFrame = decoded.Frame;
             bool registered = false;
@@ -97,6 +106,7 @@ namespace PSPeerChat.Flood
                     }
                 }
                 message = decoded;
+                if (newOrigin) _origins.Add(decoded.OriginId); // its signature verified (or, unsigned bench, it is a MESSAGE)
                 return Accept(decoded, from, type, chat, links);
             }
             finally

@@ -17,5 +17,8 @@ namespace PSPeerChat.Flood
         /// and its address is discouraged for a while (protocol.md §8.7).
         /// </summary>
         void Misbehaved(string detail);
+
+        /// <summary>Spends one unit of this link's budget for <paramref name="kind"/>; false when it is spent (the frame is dropped).</summary>
+        bool TrySpend(FloodBudget kind);
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
 using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
 using PSPeerChat.Transport;
 using PSPeerChat.Identity;
 
@@ -37,6 +38,8 @@ namespace PSPeerChat.Links
             Address = EndPoints.Format(RemoteEndPoint);
             Addresses = new AddressExchangeState(expecting: direction == PeerDirection.Outbound);
             TextLines = new TokenBucket(host.Clock, host.Settings.TextLinesPerSecond, host.Settings.TextLinesBurst);
+            _newOrigins = new TokenBucket(host.Clock, Tunables.NewOriginsPerMinute / 60, Tunables.NewOriginsBurst);
+            _directs = new TokenBucket(host.Clock, Tunables.DirectsPerMinute / 60, Tunables.DirectsBurst);
             _pump = new LinkPump(this, transport, host.Settings, host.Clock);
             if (protocol == PeerProtocol.Text) _pump.SwitchToTextLines(); // dialled as text (Connect-Peer -Protocol Text)
             _session = new LinkSession(this, host, _pump);
@@ -88,6 +91,11 @@ namespace PSPeerChat.Links
 
         /// <summary>The lines a text peer may still send now (used from this link's reader only).</summary>
         public TokenBucket TextLines { get; }
+
+        private readonly TokenBucket _newOrigins;
+        private readonly TokenBucket _directs;
+
+        public bool TrySpend(FloodBudget kind) => (kind == FloodBudget.Direct ? _directs : _newOrigins).TryTake();
 
         /// <summary>Clock reading (milliseconds of the node's clock) of the last bytes received: the keepalive's evidence of life.</summary>
         public long LastReceivedMs => _pump.LastReceivedMs;

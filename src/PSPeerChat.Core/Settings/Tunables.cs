@@ -57,6 +57,13 @@ namespace PSPeerChat.Settings
         // Replay window (protocol.md §8.3): it never closes below this (or the acceptance window, if shorter), even under a flood.
         public const long MinimumReplayWindowMs = 10000;
 
+        // Per-link flood budgets (protocol.md §8.8): frames from origins this node has not heard before, and DIRECTs.
+        public const double NewOriginsPerMinute = 60;
+        public const double NewOriginsBurst = 200;
+        public const double DirectsPerMinute = 120;
+        public const double DirectsBurst = 60;
+        public const int KnownOriginsCapacity = 65536;
+
         // DIRECTs to this node that failed to open, remembered by hash so a repeat is not opened again (protocol.md §8.4).
         public const int FailedFramesCapacity = 4096;
 

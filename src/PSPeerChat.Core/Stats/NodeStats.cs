@@ -22,6 +22,7 @@ namespace PSPeerChat.Stats
         private long _connectionsRefused;
         private long _textLinesDropped;
         private long _stalledLinksClosed;
+        private long _budgetDrops;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -36,6 +37,7 @@ namespace PSPeerChat.Stats
         public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
         public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
         public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
+        public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -47,6 +49,7 @@ namespace PSPeerChat.Stats
         public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
         public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
         public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
+        public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
 
         public void SendsDropped(int count)
         {

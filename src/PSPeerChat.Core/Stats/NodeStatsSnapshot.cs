@@ -18,6 +18,7 @@ namespace PSPeerChat.Stats
             ConnectionsRefused = stats.ConnectionsRefused;
             TextLinesDropped = stats.TextLinesDropped;
             StalledLinksClosed = stats.StalledLinksClosed;
+            BudgetDrops = stats.BudgetDrops;
         }
 
         public long MessagesSent { get; }
@@ -33,10 +34,11 @@ namespace PSPeerChat.Stats
         public long ConnectionsRefused { get; }
         public long TextLinesDropped { get; }
         public long StalledLinksClosed { get; }
+        public long BudgetDrops { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops;
     }
 }

@@ -1,0 +1,64 @@
+using System;
+using System.Threading.Tasks;
+using PSPeerChat.Identity;
+using PSPeerChat.Protocol;
+using Xunit;
+
+namespace PSPeerChat.Core.Tests
+{
+    /// <summary>
+    /// Keys are free: one link cannot make the whole network verify a flood from fresh identities, nor relay junk
+    /// DIRECTs without end (protocol.md §8.8). The budget is per link, so honest links are not affected.
+    /// </summary>
+    [Collection(FakeClockCollection.Name)]
+    public class BudgetAttackTests
+    {
+        [Fact]
+        public async Task Broadcasts_from_three_hundred_fresh_identities_on_one_link_are_cut_at_its_budget()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("victim");
+            PeerNode honest = net.Start("honest");
+            await net.LinkAsync(honest, node);
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "sybil");
+            await net.QuietAsync();
+            long before = node.MessagesDelivered;
+
+            for (int i = 0; i < 300; i++) await raw.SendAsync(Frames.LiveMessage(NodeIdentity.Create(), "sybil" + i, "spam " + i).Frame);
+            await Eventually.UntilAsync(() => node.MessagesDelivered - before + node.BudgetDrops == 300, TestNetwork.Wait, "the victim took all 300");
+
+            Assert.Equal(200, node.MessagesDelivered - before); // the burst
+            Assert.Equal(100, node.BudgetDrops);
+            // The honest neighbour's messages are not charged to the sybil's link.
+            honest.Broadcast("still heard");
+            await Eventually.UntilAsync(() => node.MessagesDelivered - before == 201, TestNetwork.Wait, "the honest broadcast got through");
+
+            await net.JumpAsync(TimeSpan.FromMinutes(1), settle: false); // a minute refills 60
+            long afterMinute = node.MessagesDelivered;
+            for (int i = 0; i < 100; i++) await raw.SendAsync(Frames.LiveMessage(NodeIdentity.Create(), "late" + i, "spam").Frame);
+            await Eventually.UntilAsync(() => node.BudgetDrops == 140, TestNetwork.Wait, "the second flood was cut at 60");
+            Assert.Equal(60, node.MessagesDelivered - afterMinute);
+        }
+
+        [Fact]
+        public async Task Junk_DIRECTs_from_one_link_are_relayed_only_up_to_its_budget()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("relay");
+            PeerNode behind = net.Start("behind");
+            await net.LinkAsync(behind, node);
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "junk");
+            await net.QuietAsync();
+
+            for (int i = 0; i < 100; i++)
+            {
+                FloodMessage junk = DirectFrame.Create(raw.Identity, "junk", Id128.NewRandom(), Id128.NewRandom(), raw.RemoteHello.EncryptionKey, Frames.Now, 32, "junk");
+                await raw.SendAsync(junk.Frame);
+            }
+            await Eventually.UntilAsync(() => node.MessagesRelayed + node.BudgetDrops == 100, TestNetwork.Wait, "the relay took all 100");
+
+            Assert.Equal(60, node.MessagesRelayed);
+            Assert.Equal(40, node.BudgetDrops);
+        }
+    }
+}
