@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Security.Cryptography;
 using PSPeerChat.Identity;
 
@@ -15,14 +14,11 @@ namespace PSPeerChat.Flood
     {
         [ThreadStatic] private static SHA256 t_sha;
 
-        private readonly object _gate = new object();
-        private readonly HashSet<Id128> _hashes = new HashSet<Id128>();
-        private readonly Queue<Id128> _order = new Queue<Id128>();
-        private readonly int _capacity;
+        private readonly BoundedSet<Id128> _hashes;
 
         public FailedFrames(int capacity)
         {
-            _capacity = capacity;
+            _hashes = new BoundedSet<Id128>(capacity);
         }
 
         /// <summary>The hash a frame is known by: every byte but the hop count (the last), which relays change.</summary>
@@ -32,19 +28,8 @@ namespace PSPeerChat.Flood
             return Id128.Read(sha.ComputeHash(frame, 0, frame.Length - 1), 0);
         }
 
-        public bool Contains(Id128 key)
-        {
-            lock (_gate) return _hashes.Contains(key);
-        }
+        public bool Contains(Id128 key) => _hashes.Contains(key);
 
-        public void Add(Id128 key)
-        {
-            lock (_gate)
-            {
-                if (!_hashes.Add(key)) return;
-                _order.Enqueue(key);
-                if (_order.Count > _capacity) _hashes.Remove(_order.Dequeue());
-            }
-        }
+        public void Add(Id128 key) => _hashes.Add(key);
     }
 }

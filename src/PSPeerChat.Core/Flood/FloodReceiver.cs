@@ -21,7 +21,8 @@ namespace PSPeerChat.Flood
         private readonly NodeStats _stats;
         private readonly ChecksInProgress _checks = new ChecksInProgress();
         private readonly FailedFrames _failed = new FailedFrames(Tunables.FailedFramesCapacity);
-        private readonly KnownOrigins _origins = new KnownOrigins(Tunables.KnownOriginsCapacity);
+        // Origins whose signed frames this node accepted, the most recent 65,536: any other spends the new-origin budget.
+        private readonly BoundedSet<Id128> _origins = new BoundedSet<Id128>(Tunables.KnownOriginsCapacity);
         private readonly bool _verifyMessages;
 
         /// <param name="verifyMessages">False only for the bench's unsigned runs: MESSAGE frames then carry no signature.</param>
