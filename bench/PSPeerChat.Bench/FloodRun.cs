@@ -76,6 +76,7 @@ namespace PSPeerChat.Bench
                 long inboxDrops0 = Sum(n => n.InboxDropped);
                 long replays0 = Sum(n => n.ReplaysRefused);
                 long invalid0 = Sum(n => n.InvalidFrames) + Sum(n => n.InvalidSignatures);
+                long budget0 = Sum(n => n.BudgetDrops);
                 TimeSpan cpu0 = proc.TotalProcessorTime;
                 TimeSpan gcPause0 = GC.GetTotalPauseDuration();
                 int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
@@ -136,6 +137,7 @@ namespace PSPeerChat.Bench
                 long inboxDrops = Sum(n => n.InboxDropped) - inboxDrops0;
                 long replays = Sum(n => n.ReplaysRefused) - replays0;
                 long invalid = Sum(n => n.InvalidFrames) + Sum(n => n.InvalidSignatures) - invalid0;
+                long budgetDrops = Sum(n => n.BudgetDrops) - budget0;
                 // Link ends that closed during the phase (the topology is fixed: any loss is a fault), and why.
                 Peer[] lost = _network.Links.Where(p => p.State == PeerState.Closed).ToArray();
                 foreach (var g in lost.GroupBy(p => p.CloseReason + ": " + p.CloseDetail).OrderByDescending(g => g.Count()).Take(5))
@@ -192,6 +194,7 @@ namespace PSPeerChat.Bench
                 r.Set("inboxDropped", inboxDrops);
                 r.Set("replaysRefused", replays);
                 r.Set("invalid", invalid);
+                r.Set("budgetDrops", budgetDrops); // frames over a link's flood budget (protocol.md §8.8): 0 for honest traffic
                 r.Set("linkEndsLost", lost.Length);
                 r.Set("threadPool.threadsMax", poolThreadsMax);
                 r.Set("threadPool.pendingMax", poolPendingMax);
