@@ -77,7 +77,7 @@ namespace PSPeerChat.Core.Tests
             _output.WriteLine(Count + " nodes started (100 per tick) in " + started.TotalSeconds.ToString("N1") + " s; joined (" + links + " links, every node at 3 or more) after "
                 + ticks + " more ticks of the fake clock, " + (joined - started).TotalSeconds.ToString("N1") + " s; the broadcast reached all "
                 + others.Length + " others in " + (flooded - joined).TotalMilliseconds.ToString("N0") + " ms, at most " + maxHops + " hops; "
-                + net.Nodes.Max(n => n.PeerCount) + " links at the busiest node.");
+                + net.Nodes.Max(n => n.PeerCount) + " links at the busiest node. Entry node: " + entry.Stats.Snapshot() + ".");
         }
     }
 }
