@@ -72,6 +72,26 @@ Describe 'Start-PeerNode' {
         $node.InboxCapacity | Should -Be 7
     }
 
+    It 'holds at most -MaxTextPeers text peers, apart from its PeerChat links' {
+        $node = Start-PeerNode -Name 'node-text-slots' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -MaxTextPeers 1
+        $first = New-TextClient -Port $node.Port
+        $second = New-TextClient -Port $node.Port
+        try {
+            Send-TextLine -Connection $first -Text 'first'
+            Wait-Until { @(Get-Peer -Node $node | Where-Object Protocol -eq 'Text').Count -eq 1 } -Because 'the first text peer is linked' | Out-Null
+            Send-TextLine -Connection $second -Text 'second'
+            Wait-Until { $node.MessagesDelivered -ge 1 } -Because 'the first line arrived' | Out-Null
+            # The second is refused (CLOSE Full, which a text peer cannot read): the node closes its socket.
+            Wait-Until { try { $second.Stream.Read([byte[]]::new(64), 0, 64) -eq 0 } catch { $true } } -TimeoutSec 10 -Because 'the second text peer was closed' | Out-Null
+            @(Get-Peer -Node $node | Where-Object Protocol -eq 'Text').Count | Should -Be 1
+            $other = Start-PeerNode -Name 'node-text-slots-peer' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
+            (Connect-Peer -Node $other -Address "127.0.0.1:$($node.Port)").State | Should -Be 'Connected'
+        }
+        finally {
+            $first, $second | Close-TextConnection
+        }
+    }
+
     It 'listens only where -ListenAddress says: 127.0.0.1 shows in Endpoint' {
         $node = Start-PeerNode -Port 0 -ListenAddress '127.0.0.1'
         $node.Endpoint | Should -Be "127.0.0.1:$($node.Port)"

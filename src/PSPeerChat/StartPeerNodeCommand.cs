@@ -49,10 +49,20 @@ namespace PSPeerChat.Commands
         [ValidateRange(0, 1024)]
         public int TargetPeers { get; set; } = 5;
 
-        /// <summary>The most links the node holds; beyond it, joiners are refused politely and handed other addresses.</summary>
+        /// <summary>The most PeerChat links the node holds; beyond it, joiners are refused politely and handed other addresses.</summary>
         [Parameter]
         [ValidateRange(1, 1024)]
         public int MaxPeers { get; set; } = 32;
+
+        /// <summary>The most plain text peers (the article's node, nc) the node holds, apart from MaxPeers.</summary>
+        [Parameter]
+        [ValidateRange(0, 1024)]
+        public int MaxTextPeers { get; set; } = 8;
+
+        /// <summary>The most inbound connections still in their handshake; further ones are closed at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int MaxPendingLinks { get; set; } = 16;
 
         /// <summary>Identity file to load (or create, owner-only, when missing): the node keeps its id across restarts.</summary>
         [Parameter]
@@ -77,6 +87,8 @@ namespace PSPeerChat.Commands
                 Bootstrap = Bootstrap ?? new string[0],
                 TargetPeers = TargetPeers,
                 MaxPeers = MaxPeers,
+                MaxTextPeers = MaxTextPeers,
+                MaxPendingLinks = MaxPendingLinks,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
             };
 
