@@ -45,6 +45,15 @@ namespace PSPeerChat.Core.Tests
 
         public static int BodyLength(byte[] frame) => frame.Length - ProtocolLimits.LengthPrefix;
 
+        /// <summary>A body (type byte first) with its 4-byte length prefix in front: a whole frame as sent.</summary>
+        public static byte[] Framed(byte[] body)
+        {
+            var frame = new byte[ProtocolLimits.LengthPrefix + body.Length];
+            BigEndian.WriteUInt32(frame, 0, (uint)body.Length);
+            Buffer.BlockCopy(body, 0, frame, ProtocolLimits.LengthPrefix, body.Length);
+            return frame;
+        }
+
         /// <summary>A signed MESSAGE. The default timestamp is fixed (codec tests); frames for live nodes need <see cref="Now"/>.</summary>
         public static FloodMessage NewMessage(string name = "alice", string text = "hi", byte hopLimit = ProtocolLimits.DefaultHopLimit, NodeIdentity signer = null, MessageFlags flags = MessageFlags.None, long timestampMs = 1_700_000_000_000, Id128? id = null)
         {

@@ -72,10 +72,7 @@ namespace PSPeerChat.Core.Tests
             {
                 if (bytes.Length == 0) return;
                 // As the reader hands a body over: after its 4-byte length prefix (the decoders copy the whole frame).
-                var frame = new byte[ProtocolLimits.LengthPrefix + bytes.Length];
-                BigEndian.WriteUInt32(frame, 0, (uint)bytes.Length);
-                Buffer.BlockCopy(bytes, 0, frame, ProtocolLimits.LengthPrefix, bytes.Length);
-                DecodeEverything(frame, ProtocolLimits.LengthPrefix, bytes.Length);
+                DecodeEverything(Frames.Framed(bytes), ProtocolLimits.LengthPrefix, bytes.Length);
             }, iter: Iter);
         }
 

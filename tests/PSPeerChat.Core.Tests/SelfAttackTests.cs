@@ -26,10 +26,7 @@ namespace PSPeerChat.Core.Tests
             Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
             using RawPeer attacker = RawPeer.FromTransport(await accepted);
             byte[] hello = await attacker.ReadFrameAsync(TestNetwork.Wait); // the victim's HELLO body
-            byte[] reflected = new byte[ProtocolLimits.LengthPrefix + hello.Length];
-            BigEndian.WriteUInt32(reflected, 0, (uint)hello.Length);
-            Buffer.BlockCopy(hello, 0, reflected, ProtocolLimits.LengthPrefix, hello.Length);
-            await attacker.SendAsync(reflected); // its own id, its own keys, its own token echoed
+            await attacker.SendAsync(Frames.Framed(hello)); // its own id, its own keys, its own token echoed
 
             var error = await Assert.ThrowsAsync<PeerConnectException>(() => dial);
             Assert.NotEqual(CloseReason.Self, error.Reason);
@@ -53,10 +50,7 @@ namespace PSPeerChat.Core.Tests
 
             // Replayed to the victim on a new inbound connection: not a loop, since the victim sends no such HELLO now.
             using RawPeer replay = await RawPeer.ConnectAsync(net.Network, node.Port);
-            byte[] frame = new byte[ProtocolLimits.LengthPrefix + hello.Length];
-            BigEndian.WriteUInt32(frame, 0, (uint)hello.Length);
-            Buffer.BlockCopy(hello, 0, frame, ProtocolLimits.LengthPrefix, hello.Length);
-            await replay.SendAsync(frame);
+            await replay.SendAsync(Frames.Framed(hello));
 
             (CloseReason reason, string detail) = await replay.ReadCloseAsync(TestNetwork.Wait);
             Assert.Equal(CloseReason.ProtocolError, reason);

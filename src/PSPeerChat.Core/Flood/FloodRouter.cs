@@ -85,7 +85,7 @@ namespace PSPeerChat.Flood
             dropped = 0;
             // A local sender's wait is one budget for the whole send, not one per full link: stalled neighbours cannot
             // add their waits up (protocol.md §4.1).
-            int deadline = Environment.TickCount + waitMilliseconds;
+            int deadline = waitMilliseconds > 0 ? Environment.TickCount + waitMilliseconds : 0; // relays never wait: no clock read
             for (int i = 0; i < links.Count; i++)
             {
                 ILink link = links[i];

@@ -36,7 +36,7 @@ namespace PSPeerChat.Links
         /// At an inbound link's HELLO: null when there is room for it (it then holds a slot until it registers or
         /// closes); else why not, and <paramref name="alternatives"/> is an ADDR frame for the refused dialler (§4.2).
         /// </summary>
-        string RefusalWhenFull(Link link, out byte[] alternatives);
+        string AdmitInbound(Link link, out byte[] alternatives);
 
         /// <summary>A link finished its handshake: registered, or refused (a duplicate, the node full or stopping).</summary>
         LinkRegistration Register(Link link);

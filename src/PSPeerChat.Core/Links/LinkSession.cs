@@ -162,7 +162,7 @@ namespace PSPeerChat.Links
             if (_link.Direction == PeerDirection.Inbound)
             {
                 LinkToken = hello.LinkToken;
-                string full = _host.RefusalWhenFull(_link, out byte[] alternatives);
+                string full = _host.AdmitInbound(_link, out byte[] alternatives);
                 if (full != null)
                 {
                     Send(alternatives); // polite: other nodes to try

@@ -81,7 +81,7 @@ namespace PSPeerChat
 
         public byte[] CreateHello(ulong linkToken, byte[] nonce) => HelloFrame.Encode(_node.Identity, linkToken, (ushort)_node.Port, _node.Name, nonce);
 
-        public string RefusalWhenFull(Link link, out byte[] alternatives)
+        public string AdmitInbound(Link link, out byte[] alternatives)
         {
             string refusal = _links.AdmitInbound(link, _node.Name);
             alternatives = refusal == null ? null : _exchange.CreateReply(link);
