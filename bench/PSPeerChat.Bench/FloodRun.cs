@@ -77,6 +77,9 @@ namespace PSPeerChat.Bench
                 long replays0 = Sum(n => n.ReplaysRefused);
                 long invalid0 = Sum(n => n.InvalidFrames) + Sum(n => n.InvalidSignatures);
                 long budget0 = Sum(n => n.BudgetDrops);
+                long pauses0 = Sum(n => n.ReadPauses);
+                Dictionary<Peer, long> linkFrames0 = _network.Links.ToDictionary(p => p, p => p.MessagesReceived);
+                Dictionary<Peer, long> linkBytes0 = _network.Links.ToDictionary(p => p, p => p.BytesReceived);
                 TimeSpan cpu0 = proc.TotalProcessorTime;
                 TimeSpan gcPause0 = GC.GetTotalPauseDuration();
                 int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
@@ -138,6 +141,9 @@ namespace PSPeerChat.Bench
                 long replays = Sum(n => n.ReplaysRefused) - replays0;
                 long invalid = Sum(n => n.InvalidFrames) + Sum(n => n.InvalidSignatures) - invalid0;
                 long budgetDrops = Sum(n => n.BudgetDrops) - budget0;
+                long readPauses = Sum(n => n.ReadPauses) - pauses0;
+                long busiestFrames = _network.Links.Max(p => p.MessagesReceived - linkFrames0[p]);
+                long busiestBytes = _network.Links.Max(p => p.BytesReceived - linkBytes0[p]);
                 // Link ends that closed during the phase (the topology is fixed: any loss is a fault), and why.
                 Peer[] lost = _network.Links.Where(p => p.State == PeerState.Closed).ToArray();
                 foreach (var g in lost.GroupBy(p => p.CloseReason + ": " + p.CloseDetail).OrderByDescending(g => g.Count()).Take(5))
@@ -195,6 +201,9 @@ namespace PSPeerChat.Bench
                 r.Set("replaysRefused", replays);
                 r.Set("invalid", invalid);
                 r.Set("budgetDrops", budgetDrops); // frames over a link's flood budget (protocol.md §8.8): 0 for honest traffic
+                r.Set("readPauses", readPauses); // links read slower for their read rate (§8.8): 0 for honest traffic
+                r.Set("busiestLink.framesPerSec", Math.Round(busiestFrames / wallSec)); // what the read rate must leave room for
+                r.Set("busiestLink.bytesPerSec", Math.Round(busiestBytes / wallSec));
                 r.Set("linkEndsLost", lost.Length);
                 r.Set("threadPool.threadsMax", poolThreadsMax);
                 r.Set("threadPool.pendingMax", poolPendingMax);

@@ -24,5 +24,9 @@ namespace PSPeerChat
         Full = 9,
         /// <summary>The socket failed or the remote side went away without a CLOSE frame.</summary>
         ConnectionLost = 10,
+        /// <summary>The remote side stopped reading: its send queue stayed full.</summary>
+        Stalled = 11,
+        /// <summary>The remote side kept sending over its budgets (or what does not open) past the fault limit.</summary>
+        OverBudget = 12,
     }
 }

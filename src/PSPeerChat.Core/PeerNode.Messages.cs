@@ -37,9 +37,19 @@ namespace PSPeerChat
 
         /// <summary>
         /// Flooded frames dropped because the link that brought them was over its budget: frames from origins this node had
-        /// not heard before (60 a minute, 200 at once per link) or DIRECTs (120 a minute, 60 at once) (protocol.md §8.8).
+        /// not heard before (60 a minute, 200 at once per link), DIRECTs (120 a minute, 60 at once) or ANNOUNCEs (600 a
+        /// minute, 1,000 at once) (protocol.md §8.8).
         /// </summary>
         public long BudgetDrops => Stats.BudgetDrops;
+
+        /// <summary>
+        /// Times a link's reading was paused because its neighbour sent more than 5,000 frames or 8 MiB a second (20,000
+        /// frames or 32 MiB at once): nothing is dropped, the neighbour is slowed down (protocol.md §8.8).
+        /// </summary>
+        public long ReadPauses => Stats.ReadPauses;
+
+        /// <summary>Links closed (CloseReason OverBudget) because their fault score passed its limit (protocol.md §8.7).</summary>
+        public long OverBudgetLinksClosed => Stats.OverBudgetLinksClosed;
 
         /// <summary>Lines from plain text peers dropped because the peer sent more than 5 a second on average (20 at once).</summary>
         public long TextLinesDropped => Stats.TextLinesDropped;

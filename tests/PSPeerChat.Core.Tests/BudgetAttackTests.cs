@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
@@ -38,6 +39,29 @@ namespace PSPeerChat.Core.Tests
             for (int i = 0; i < 100; i++) await raw.SendAsync(Frames.LiveMessage(NodeIdentity.Create(), "late" + i, "spam").Frame);
             await Eventually.UntilAsync(() => node.BudgetDrops == 140, TestNetwork.Wait, "the second flood was cut at 60");
             Assert.Equal(60, node.MessagesDelivered - afterMinute);
+        }
+
+        [Fact]
+        public async Task Announcements_from_one_link_are_relayed_only_up_to_its_budget()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("relay");
+            PeerNode behind = net.Start("behind");
+            await net.LinkAsync(behind, node);
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "chatty");
+            await net.QuietAsync();
+            long dropsBefore = node.BudgetDrops;
+
+            // 1,100 signed announcements of one (known) identity, each new: each would cost every node a check.
+            long now = net.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            for (int i = 0; i < 1100; i++)
+            {
+                await raw.SendAsync(MessageFrame.CreateAnnounce(raw.Identity, Id128.NewRandom(), "chatty", now, 32).Frame);
+            }
+            await Eventually.UntilAsync(() => node.BudgetDrops - dropsBefore == 100, TestNetwork.Wait, "the relay cut the announcements at 1,000");
+            await net.QuietAsync(settle: false);
+            Assert.Equal(100, node.BudgetDrops - dropsBefore);
+            Assert.Equal(PeerState.Connected, node.GetPeers().Single(p => p.Name == "chatty").State); // 100 faults: the link stays
         }
 
         [Fact]

@@ -176,6 +176,8 @@ namespace PSPeerChat.Core.Tests
 
             public bool TrySpend(FloodBudget kind) => true;
 
+            public bool Fault(string what) => false;
+
             public override string ToString() => From.Index + "->" + To.Index;
         }
     }

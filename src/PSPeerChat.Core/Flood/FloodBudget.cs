@@ -7,5 +7,7 @@ namespace PSPeerChat.Flood
         NewOrigin,
         /// <summary>A DIRECT not seen before: relays cannot check it, so nothing else limits junk ones.</summary>
         Direct,
+        /// <summary>An ANNOUNCE not seen before: each one costs every node a signature check and may make it announce too.</summary>
+        Announce,
     }
 }

@@ -70,6 +70,7 @@ namespace PSPeerChat.Flood
                 // A text peer's messages carry its address as their name (protocol.md §5); one that reads as a node id
                 // was made to pass as that node's message. Dropped, counted; the neighbour may only be relaying it.
                 _stats.InvalidFrame();
+                linkClosed = from.Fault("a text-origin message named with a node id");
                 return FloodDelivery.None;
             }
             if (!_window.IsFresh(decoded.TimestampMs))
@@ -80,9 +81,10 @@ namespace PSPeerChat.Flood
             // Budgets before any signature is checked: what a link brings from fresh identities, and DIRECTs, which
             // nothing else limits (protocol.md §8.8). Honest traffic from known origins spends nothing.
             bool newOrigin = type != FrameType.Direct && !_origins.Contains(decoded.OriginId);
-            if ((type == FrameType.Direct && !from.TrySpend(FloodBudget.Direct)) || (newOrigin && !from.TrySpend(FloodBudget.NewOrigin)))
+            if ((newOrigin && !from.TrySpend(FloodBudget.NewOrigin)) || !SpendFor(type, from))
             {
                 _stats.BudgetDrop();
+                linkClosed = from.Fault("a " + type.ToString().ToUpperInvariant() + " over the link's budget");
                 return FloodDelivery.None;
             }
             bool signed = type == FrameType.Announce || (type == FrameType.Message && _verifyMessages);
@@ -108,7 +110,7 @@ namespace PSPeerChat.Flood
                 }
                 message = decoded;
                 if (newOrigin) _origins.Add(decoded.OriginId); // its signature verified (or, unsigned bench, it is a MESSAGE)
-                return Accept(decoded, from, type, chat, links);
+                return Accept(decoded, from, type, chat, links, ref linkClosed);
             }
             finally
             {
@@ -117,8 +119,18 @@ namespace PSPeerChat.Flood
             }
         }
 
+        private static bool SpendFor(FrameType type, ILink from)
+        {
+            switch (type)
+            {
+                case FrameType.Direct: return from.TrySpend(FloodBudget.Direct);
+                case FrameType.Announce: return from.TrySpend(FloodBudget.Announce);
+                default: return true;
+            }
+        }
+
         /// <summary>A frame that passed every check: remembered and relayed (a DIRECT for us is opened first, and not relayed).</summary>
-        private FloodDelivery Accept(FloodMessage message, ILink from, FrameType type, bool chat, IReadOnlyList<ILink> links)
+        private FloodDelivery Accept(FloodMessage message, ILink from, FrameType type, bool chat, IReadOnlyList<ILink> links, ref bool linkClosed)
         {
             bool forUs = type == FrameType.Direct && message.RecipientId == _identity.NodeId;
             // A DIRECT for us is opened before its id is remembered: a tampered copy that arrives first must not
@@ -142,6 +154,7 @@ namespace PSPeerChat.Flood
                 if (!opened)
                 {
                     _failed.Add(hash);
+                    linkClosed = from.Fault("a DIRECT for this node that does not open");
                     return FloodDelivery.None;
                 }
             }

@@ -20,5 +20,11 @@ namespace PSPeerChat.Flood
 
         /// <summary>Spends one unit of this link's budget for <paramref name="kind"/>; false when it is spent (the frame is dropped).</summary>
         bool TrySpend(FloodBudget kind);
+
+        /// <summary>
+        /// One fault an honest relay can hand over now and then but a misbehaving neighbour sends in bulk (a frame over
+        /// budget, a DIRECT for us that does not open, protocol.md §8.7). True when it was one too many: the link is closed.
+        /// </summary>
+        bool Fault(string what);
     }
 }

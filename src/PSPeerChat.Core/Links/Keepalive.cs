@@ -24,7 +24,7 @@ namespace PSPeerChat.Links
                 if (stalledSince != 0 && nowMs - stalledSince > (long)stallTimeout.TotalMilliseconds)
                 {
                     // Its messages are being dropped for good: better it goes and the node repairs around it.
-                    link.Close(CloseReason.ConnectionLost, "its send queue stayed full for " + stallTimeout.TotalSeconds + " s: the neighbour does not read");
+                    link.Close(CloseReason.Stalled, "its send queue stayed full for " + stallTimeout.TotalSeconds + " s: the neighbour does not read");
                     stalled++;
                     continue;
                 }

@@ -37,10 +37,8 @@ namespace PSPeerChat.Links
             RemoteEndPoint = transport.RemoteEndPoint;
             Address = EndPoints.Format(RemoteEndPoint);
             Addresses = new AddressExchangeState(expecting: direction == PeerDirection.Outbound);
-            TextLines = new TokenBucket(host.Clock, host.Settings.TextLinesPerSecond, host.Settings.TextLinesBurst);
-            _newOrigins = new TokenBucket(host.Clock, Tunables.NewOriginsPerMinute / 60, Tunables.NewOriginsBurst);
-            _directs = new TokenBucket(host.Clock, Tunables.DirectsPerMinute / 60, Tunables.DirectsBurst);
-            _pump = new LinkPump(this, transport, host.Settings, host.Clock);
+            Budgets = new LinkBudgets(host.Clock, host.Settings.TextLinesPerSecond, host.Settings.TextLinesBurst);
+            _pump = new LinkPump(this, transport, host.Settings, host.Clock, host.Stats);
             if (protocol == PeerProtocol.Text) _pump.SwitchToTextLines(); // dialled as text (Connect-Peer -Protocol Text)
             _session = new LinkSession(this, host, _pump);
             _connectedAtTicks = host.Clock.GetUtcNow().UtcTicks;
@@ -89,13 +87,22 @@ namespace PSPeerChat.Links
 
         public AddressExchangeState Addresses { get; }
 
-        /// <summary>The lines a text peer may still send now (used from this link's reader only).</summary>
-        public TokenBucket TextLines { get; }
+        /// <summary>What the neighbour may make this node do: read rates, flood budgets, fault score (used from this link's reader only).</summary>
+        public LinkBudgets Budgets { get; }
 
-        private readonly TokenBucket _newOrigins;
-        private readonly TokenBucket _directs;
+        /// <summary>The lines a text peer may still send now.</summary>
+        public TokenBucket TextLines => Budgets.TextLines;
 
-        public bool TrySpend(FloodBudget kind) => (kind == FloodBudget.Direct ? _directs : _newOrigins).TryTake();
+        public bool TrySpend(FloodBudget kind) => Budgets.TrySpend(kind);
+
+        public bool Fault(string what)
+        {
+            if (!Budgets.AddFault()) return false;
+            _host.Stats.OverBudgetLinkClosed();
+            Volatile.Write(ref _misbehaved, 1);
+            Close(CloseReason.OverBudget, "past " + Tunables.FaultScoreLimit + " faults in about a minute (the last: " + what + ")");
+            return true;
+        }
 
         /// <summary>Clock reading (milliseconds of the node's clock) of the last bytes received: the keepalive's evidence of life.</summary>
         public long LastReceivedMs => _pump.LastReceivedMs;

@@ -24,6 +24,7 @@ namespace PSPeerChat.Links
         private readonly LinkSettings _settings;
         private readonly TimeProvider _clock;
         private readonly SendQueue _queue;
+        private readonly Stats.NodeStats _stats;
         private byte[] _readBuffer;
         private byte[] _writeBuffer;
         private Task _reader = Task.CompletedTask;
@@ -33,8 +34,9 @@ namespace PSPeerChat.Links
         private int _disposed;
         private volatile bool _textLines;
 
-        public LinkPump(Link link, ILinkTransport transport, LinkSettings settings, TimeProvider clock)
+        public LinkPump(Link link, ILinkTransport transport, LinkSettings settings, TimeProvider clock, Stats.NodeStats stats)
         {
+            _stats = stats;
             _link = link;
             _transport = transport;
             _settings = settings;
@@ -121,6 +123,18 @@ namespace PSPeerChat.Links
                         int body = start + ProtocolLimits.LengthPrefix;
                         start = body + bodyLength;
                         if (!handle(_readBuffer, body, bodyLength)) return;
+                        TimeSpan pause = _link.Budgets.Pace(ProtocolLimits.LengthPrefix + bodyLength);
+                        if (pause > TimeSpan.Zero)
+                        {
+                            // Faster than its read rates (protocol.md §8.8): stop reading for a while. The socket's window
+                            // fills and TCP slows the sender; what it already sent stays unread, nothing is dropped.
+                            _stats.ReadPaused();
+                            Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+                            await _clock.Delay(pause);
+                            Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+                            sliceStart = Stopwatch.GetTimestamp();
+                            continue;
+                        }
                         if (Stopwatch.GetTimestamp() - sliceStart > _settings.ReadSliceTicks)
                         {
                             // A busy link must not keep its thread: with verification at ~80 us a frame, a full buffer

@@ -27,12 +27,25 @@ namespace PSPeerChat.Links
         /// <summary>Takes one unit; false (nothing taken) when the budget is spent.</summary>
         public bool TryTake()
         {
-            long now = _clock.NowMs();
-            _tokens = Math.Min(_burst, _tokens + (now - _lastMs) * _perMs);
-            _lastMs = now;
+            Refill();
             if (_tokens < 1) return false;
             _tokens -= 1;
             return true;
+        }
+
+        /// <summary>Takes <paramref name="units"/> even into debt; returns the milliseconds until the debt is paid (0 if none).</summary>
+        public double TakeOnCredit(double units)
+        {
+            Refill();
+            _tokens -= units;
+            return _tokens >= 0 ? 0 : -_tokens / _perMs;
+        }
+
+        private void Refill()
+        {
+            long now = _clock.NowMs();
+            _tokens = Math.Min(_burst, _tokens + (now - _lastMs) * _perMs);
+            _lastMs = now;
         }
     }
 }

@@ -63,6 +63,18 @@ namespace PSPeerChat.Settings
         public const double DirectsPerMinute = 120;
         public const double DirectsBurst = 60;
         public const int KnownOriginsCapacity = 65536;
+        public const double AnnouncesPerMinute = 600;
+        public const double AnnouncesBurst = 1000;
+
+        // Per-link read rates (protocol.md §8.8): over them the link's reader pauses, so its sender is pushed back by TCP.
+        public const double ReadFramesPerSecond = 5000;
+        public const double ReadFramesBurst = 20000;
+        public const double ReadBytesPerSecond = 8 * 1024 * 1024;
+        public const double ReadBytesBurst = 32 * 1024 * 1024;
+
+        // Fault score (protocol.md §8.7): one point per frame over budget or DIRECT that does not open; halves every minute.
+        public const double FaultScoreLimit = 500;
+        public static readonly TimeSpan FaultHalfLife = TimeSpan.FromMinutes(1);
 
         // DIRECTs to this node that failed to open, remembered by hash so a repeat is not opened again (protocol.md §8.4).
         public const int FailedFramesCapacity = 4096;

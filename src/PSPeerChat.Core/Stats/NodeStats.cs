@@ -23,6 +23,8 @@ namespace PSPeerChat.Stats
         private long _textLinesDropped;
         private long _stalledLinksClosed;
         private long _budgetDrops;
+        private long _readPauses;
+        private long _overBudgetLinksClosed;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -38,6 +40,8 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
         public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
         public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
+        public long ReadPauses => Interlocked.Read(ref _readPauses);
+        public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -50,6 +54,8 @@ namespace PSPeerChat.Stats
         public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
         public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
         public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
+        public void ReadPaused() => Interlocked.Increment(ref _readPauses);
+        public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);
 
         public void SendsDropped(int count)
         {

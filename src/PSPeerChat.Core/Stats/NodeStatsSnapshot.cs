@@ -19,6 +19,8 @@ namespace PSPeerChat.Stats
             TextLinesDropped = stats.TextLinesDropped;
             StalledLinksClosed = stats.StalledLinksClosed;
             BudgetDrops = stats.BudgetDrops;
+            ReadPauses = stats.ReadPauses;
+            OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
         }
 
         public long MessagesSent { get; }
@@ -35,10 +37,12 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped { get; }
         public long StalledLinksClosed { get; }
         public long BudgetDrops { get; }
+        public long ReadPauses { get; }
+        public long OverBudgetLinksClosed { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed;
     }
 }
