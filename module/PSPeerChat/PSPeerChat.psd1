@@ -31,7 +31,7 @@
         PSData = @{
             Tags         = @('P2P', 'PeerToPeer', 'Chat', 'Network', 'Flood', 'Gossip', 'Ed25519', 'Encryption', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             License      = 'MIT (see LICENSE in the module folder)'
-            ReleaseNotes = '0.1.0: flood-fill chat with automatic joining and repair, signed broadcasts, authenticated links, encrypted direct messages, events, help and examples. Wire protocol version 2 (docs/protocol.md).'
+            ReleaseNotes = '0.1.0: flood-fill chat with automatic joining and repair, signed broadcasts, authenticated links, encrypted direct messages, events, help and examples. Wire protocol version 3 (docs/protocol.md).'
         }
     }
 }

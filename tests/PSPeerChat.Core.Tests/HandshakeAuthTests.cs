@@ -99,13 +99,13 @@ namespace PSPeerChat.Core.Tests
             "an AUTH signed with the impostor's own key",
             "an AUTH of 65 random bytes",
             "an AUTH cut short",
-            "B's own AUTH reflected back",
+            "B's own HELLO sent back as the AUTH",
             "a MESSAGE instead of the AUTH",
         };
 
         [Theory]
         [MemberData(nameof(BadAuths))]
-        public async Task A_HELLO_with_the_victims_id_and_key_is_answered_but_never_registered_without_the_victims_signature(string attempt)
+        public async Task A_HELLO_with_the_victims_id_and_key_gets_no_signature_and_is_never_registered_without_the_victims(string attempt)
         {
             using var scene = await Scene.StartAsync("noauth");
             var impostor = NodeIdentity.Create();
@@ -115,11 +115,10 @@ namespace PSPeerChat.Core.Tests
 
             await raw.SendAsync(hello);
 
-            // id and key agree, so B answers: its HELLO, then its AUTH. It cannot know yet that the dialler lacks C's private key.
+            // id and key agree, so B answers with its HELLO, and signs nothing (protocol.md §3.1, version 3): the
+            // dialler must prove C's key first. (A replayed HELLO of C's would be answered the same way.)
             byte[] bHello = await raw.ReadFrameAsync(Wait);
             Assert.Equal((byte)FrameType.Hello, bHello[0]);
-            byte[] bAuth = await raw.ReadFrameAsync(Wait);
-            Assert.Equal((byte)FrameType.Auth, bAuth[0]);
             Assert.Same(scene.VictimLink, Assert.Single(scene.B.GetPeers())); // nothing registered on a HELLO alone
 
             byte[] reply;
@@ -128,13 +127,16 @@ namespace PSPeerChat.Core.Tests
                 case "an AUTH signed with the impostor's own key": reply = AuthFrame.Encode(impostor, AuthFrame.DiallerRole, helloBody, bHello); break;
                 case "an AUTH of 65 random bytes": reply = Frames.Prefixed(new[] { (byte)FrameType.Auth }.Concat(Frames.RandomNonce()).Concat(Frames.RandomNonce()).ToArray()); break;
                 case "an AUTH cut short": reply = Frames.Prefixed(Frames.Body(AuthFrame.Encode(impostor, AuthFrame.DiallerRole, helloBody, bHello)).Take(40).ToArray()); break;
-                case "B's own AUTH reflected back": reply = Frames.Prefixed(bAuth); break;
+                case "B's own HELLO sent back as the AUTH": reply = Frames.Prefixed(new[] { (byte)FrameType.Auth }.Concat(bHello.Skip(1)).ToArray()); break;
                 case "a MESSAGE instead of the AUTH": reply = Frames.LiveMessage(impostor, "impostor", "let me in").Frame; break;
                 default: throw new ArgumentException(attempt);
             }
             await raw.SendAsync(reply);
 
-            var (reason, detail) = await raw.ReadCloseAsync(Wait);
+            // B's next frame is its CLOSE: no AUTH of B's was ever made for this link.
+            byte[] next = await raw.ReadFrameAsync(Wait);
+            Assert.Equal((byte)FrameType.Close, next?[0]);
+            CloseFrame.Decode(next, 0, next.Length, out CloseReason reason, out string detail);
             Assert.Equal(CloseReason.ProtocolError, reason);
             Assert.True(await raw.ReadsEndOfStreamAsync(Wait));
             if (attempt == "a MESSAGE instead of the AUTH")
@@ -161,7 +163,6 @@ namespace PSPeerChat.Core.Tests
             byte[] hello = HelloFrame.Encode(self, 5, 0, "confused", Frames.RandomNonce());
             await raw.SendAsync(hello);
             byte[] bHello = await raw.ReadFrameAsync(Wait);
-            await raw.ReadFrameAsync(Wait); // B's AUTH
 
             await raw.SendAsync(AuthFrame.Encode(self, AuthFrame.AcceptorRole, Frames.Body(hello), bHello));
 
@@ -230,9 +231,28 @@ namespace PSPeerChat.Core.Tests
             var (reason, detail) = await raw.ReadCloseAsync(Wait);
             Assert.Equal(CloseReason.VersionMismatch, reason);
             Assert.Contains("version 1 offered", detail);
-            Assert.Contains("speaks 2", detail);
+            Assert.Contains("speaks 3", detail);
             Assert.Equal(0, scene.B.InvalidFrames);
             await scene.AssertUntouchedAsync("the old HELLO");
+        }
+
+        [Fact]
+        public async Task A_version_2_HELLO_is_refused_as_another_version_without_a_signature()
+        {
+            // Version 2 had the acceptor sign its AUTH on any HELLO; version 3 nodes do not speak it.
+            using var scene = await Scene.StartAsync("v2");
+            using var raw = await RawPeer.ConnectAsync(scene.B.Port);
+            byte[] hello = HelloFrame.Encode(NodeIdentity.Create(), 9, 0, "old", Frames.RandomNonce());
+            hello[ProtocolLimits.LengthPrefix + 5] = 2;
+
+            await raw.SendAsync(hello);
+
+            byte[] next = await raw.ReadFrameAsync(Wait);
+            Assert.Equal((byte)FrameType.Close, next?[0]); // no HELLO, no AUTH
+            CloseFrame.Decode(next, 0, next.Length, out CloseReason reason, out string detail);
+            Assert.Equal(CloseReason.VersionMismatch, reason);
+            Assert.Equal("version 2 offered; this node speaks 3", detail);
+            await scene.AssertUntouchedAsync("the version 2 HELLO");
         }
 
         /// <summary>B dials a test listener that plays the acceptor with the given answer to B's HELLO.</summary>
@@ -336,7 +356,6 @@ namespace PSPeerChat.Core.Tests
                 byte[] helloT = await toT.ReadFrameAsync(Wait);
                 if (helloT != null && helloT[0] == (byte)FrameType.Hello)
                 {
-                    await toT.ReadFrameAsync(Wait); // T's AUTH
                     byte[] a = Frames.Concat(x, helloT);
                     await fromV.SendAsync(Frames.Prefixed(a));
                     await fromV.SendAsync(AuthFrame.Encode(mallory, AuthFrame.AcceptorRole, helloV, a));

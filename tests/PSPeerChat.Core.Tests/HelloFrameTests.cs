@@ -30,7 +30,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(frame.Length - ProtocolLimits.LengthPrefix, bodyLength);
             Assert.Equal(Frames.HelloFixedBody + System.Text.Encoding.UTF8.GetByteCount(name), bodyLength);
             Assert.Equal((byte)FrameType.Hello, frame[ProtocolLimits.LengthPrefix]);
-            Assert.Equal(2, frame[ProtocolLimits.LengthPrefix + 5]); // version 2 at its fixed place
+            Assert.Equal(3, frame[ProtocolLimits.LengthPrefix + 5]); // version 3 at its fixed place
 
             HelloFrame hello = HelloFrame.TryDecode(frame, ProtocolLimits.LengthPrefix, bodyLength, out string error);
 
@@ -94,7 +94,8 @@ namespace PSPeerChat.Core.Tests
 
         [Theory]
         [InlineData((byte)1)]
-        [InlineData((byte)3)]
+        [InlineData((byte)2)]
+        [InlineData((byte)4)]
         [InlineData((byte)255)]
         public void Another_version_is_recognised_from_the_first_six_bytes_whatever_follows(byte version)
         {

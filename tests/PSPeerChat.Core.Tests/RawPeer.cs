@@ -124,8 +124,9 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>
-        /// The dialler's side of the handshake: HELLO out; the acceptor's HELLO (token echoed) and AUTH in, the AUTH
-        /// verified against the acceptor's key; our AUTH out. The node registers the link once it has checked our AUTH.
+        /// The dialler's side of the handshake (protocol.md §3.1): HELLO out; the acceptor's HELLO (token echoed) in; our
+        /// AUTH out; the acceptor's AUTH in, verified against its key. The node registers the link before it sends
+        /// that AUTH.
         /// </summary>
         public async Task<HelloFrame> HandshakeAsync(NodeIdentity identity, string name, ulong token, ushort listenPort = 0)
         {
@@ -134,25 +135,28 @@ namespace PSPeerChat.Core.Tests
             await SendAsync(hello);
 
             byte[] reply = await ReadFrameAsync(TestNetwork.Wait);
-            if (reply == null) throw new XunitException("The node closed the socket instead of answering the HELLO.");
-            if (reply[0] == (byte)FrameType.Close)
-            {
-                CloseFrame.Decode(reply, 0, reply.Length, out CloseReason reason, out string detail);
-                throw new XunitException("The node refused the handshake: " + reason + " (" + detail + ").");
-            }
+            ThrowIfRefused(reply, "answering the HELLO");
             HelloFrame remote = HelloFrame.TryDecode(reply, 0, reply.Length, out string error);
             if (remote == null) throw new XunitException("The node's first frame is not a HELLO: " + error);
             if (remote.LinkToken != token) throw new XunitException("The node did not echo the link token.");
 
+            await SendAsync(AuthFrame.Encode(identity, AuthFrame.DiallerRole, helloBody, remote.Body));
             byte[] auth = await ReadFrameAsync(TestNetwork.Wait);
-            if (auth == null || auth[0] != (byte)FrameType.Auth) throw new XunitException("The node's second frame is not an AUTH.");
+            ThrowIfRefused(auth, "after our AUTH");
+            if (auth[0] != (byte)FrameType.Auth) throw new XunitException("The node's second frame is not an AUTH.");
             if (!AuthFrame.Verify(new SignatureVerifier(), remote.NodeId, remote.SigningKey, AuthFrame.AcceptorRole, helloBody, remote.Body, auth, 0, auth.Length))
                 throw new XunitException("The node's AUTH does not verify against the key in its HELLO.");
-
-            await SendAsync(AuthFrame.Encode(identity, AuthFrame.DiallerRole, helloBody, remote.Body));
             Identity = identity;
             RemoteHello = remote;
             return remote;
+        }
+
+        private static void ThrowIfRefused(byte[] frame, string when)
+        {
+            if (frame == null) throw new XunitException("The node closed the socket instead of " + when + ".");
+            if (frame[0] != (byte)FrameType.Close) return;
+            CloseFrame.Decode(frame, 0, frame.Length, out CloseReason reason, out string detail);
+            throw new XunitException("The node refused the handshake " + when + ": " + reason + " (" + detail + ").");
         }
 
         public async Task SendAsync(byte[] bytes)

@@ -213,6 +213,7 @@ namespace PSPeerChat.Links
         /// <summary>Handshaking becomes Connected; the connection time becomes the registration time.</summary>
         public void MarkConnected()
         {
+            _session.BeforeConnected(); // an acceptor's AUTH goes out before anything the registered link may be sent
             _session.ForgetOwnHello();
             Interlocked.Exchange(ref _connectedAtTicks, _host.Clock.GetUtcNow().UtcTicks);
             Interlocked.CompareExchange(ref _state, (int)PeerState.Connected, (int)PeerState.Handshaking);

@@ -20,7 +20,6 @@ namespace PSPeerChat.Links
         private readonly LinkPump _pump;
         private HelloFrame _remoteHello;
         private byte[] _localHelloBody;
-        private int _awaitingRemoteRegistration;
         private long _pingNonce;
         private long _pingSentMs = long.MinValue / 2;
 
@@ -82,7 +81,6 @@ namespace PSPeerChat.Links
                 return hello == null ? _link.Fail(error) : AcceptHello(hello);
             }
 
-            if (type != FrameType.Close && Volatile.Read(ref _awaitingRemoteRegistration) != 0) ConfirmRemoteRegistration();
             switch (type)
             {
                 case FrameType.Message:
@@ -128,7 +126,7 @@ namespace PSPeerChat.Links
 
         /// <summary>
         /// The remote HELLO (protocol.md §3.1): check version, id against key, self and token. The acceptor answers
-        /// with its HELLO and AUTH at once (or refuses when full); the dialler answers with its AUTH.
+        /// with its HELLO (or refuses when full) and signs nothing yet; the dialler answers with its AUTH.
         /// </summary>
         private bool AcceptHello(HelloFrame hello)
         {
@@ -172,7 +170,8 @@ namespace PSPeerChat.Links
                 byte[] helloFrame = _host.CreateHello(LinkToken, NewNonce());
                 _localHelloBody = HelloFrame.BodyOf(helloFrame);
                 Send(helloFrame);
-                Send(AuthFrame.Encode(_host.Identity, AuthFrame.AcceptorRole, hello.Body, _localHelloBody));
+                // No AUTH yet: the dialler proves its key first (its AUTH covers our fresh nonce, so a recorded or
+                // replayed HELLO cannot pass), and only then do we sign (protocol.md §3.1, version 3).
             }
             else
             {
@@ -200,27 +199,21 @@ namespace PSPeerChat.Links
                 _link.Close(registration.Refusal, registration.Detail);
                 return false;
             }
-            if (inbound)
-            {
-                // The dialler's connect waits for a frame sent after this registration (protocol.md §3.1): a PING.
-                PingIfDue(_host.Clock.NowMs(), 0);
-                _link.CompleteHandshake(_link);
-            }
-            else
-            {
-                // Registered here, but the acceptor registers only when our AUTH reaches it; until then its own
-                // broadcasts do not use this link. Connect completes on the acceptor's first frame after its AUTH
-                // (or after a short wait, for a neighbour that sends nothing), so what a script sends next from
-                // either side crosses the new link.
-                Volatile.Write(ref _awaitingRemoteRegistration, 1);
-                _host.Clock.Delay(_host.Settings.RemoteRegistrationWait).ContinueWith(_ => ConfirmRemoteRegistration(), TaskScheduler.Default);
-            }
+            // The acceptor's AUTH went out as it registered (BeforeConnected). The dialler registers on that AUTH, so
+            // the acceptor has registered by then, and what a script sends next from either side crosses the new link.
+            if (inbound) PingIfDue(_host.Clock.NowMs(), 0); // a first round trip for LatencyMs
+            _link.CompleteHandshake(_link);
             return true;
         }
 
-        private void ConfirmRemoteRegistration()
+        /// <summary>
+        /// Called as the link table registers this link, before any other part of the node can see it: an acceptor
+        /// queues its AUTH here, so it is the first frame the dialler gets after our HELLO (protocol.md §3.1).
+        /// </summary>
+        public void BeforeConnected()
         {
-            if (Interlocked.Exchange(ref _awaitingRemoteRegistration, 0) == 1) _link.CompleteHandshake(_link);
+            if (_link.Direction != PeerDirection.Inbound || _remoteHello == null || _localHelloBody == null) return;
+            Send(AuthFrame.Encode(_host.Identity, AuthFrame.AcceptorRole, _remoteHello.Body, _localHelloBody));
         }
 
         private static byte[] NewNonce()

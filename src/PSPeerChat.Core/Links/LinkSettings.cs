@@ -21,9 +21,6 @@ namespace PSPeerChat.Links
         /// <summary>How long a closing link keeps its transport for the CLOSE (or the drained queue) to get out.</summary>
         public TimeSpan CloseLinger { get; set; }
 
-        /// <summary>How long a dialler's Connect waits for the acceptor's first frame after AUTH (proof it registered too).</summary>
-        public TimeSpan RemoteRegistrationWait { get; set; }
-
         public int InitialReadBuffer { get; set; }
 
         /// <summary>Stopwatch ticks of frame handling after which a reader yields to other links.</summary>

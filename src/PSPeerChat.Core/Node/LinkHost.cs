@@ -51,7 +51,6 @@ namespace PSPeerChat
                 HandshakeTimeout = node.Options.HandshakeTimeout,
                 ProtocolDetectTimeout = node.Options.ProtocolDetectTimeout,
                 CloseLinger = Tunables.CloseLinger,
-                RemoteRegistrationWait = Tunables.RemoteRegistrationWait,
                 InitialReadBuffer = Tunables.InitialReadBuffer,
                 ReadSliceTicks = Tunables.ReadSliceTicks,
                 WriteBatchFrames = Tunables.WriteBatchFrames,

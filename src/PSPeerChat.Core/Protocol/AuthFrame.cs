@@ -12,7 +12,7 @@ namespace PSPeerChat.Protocol
     internal static class AuthFrame
     {
         private const int Body = 1 + NodeIdentity.SignatureSize;
-        private static readonly byte[] Context = Encoding.ASCII.GetBytes("PSPeerChat link auth v2\0");
+        private static readonly byte[] Context = Encoding.ASCII.GetBytes("PSPeerChat link auth v3\0");
 
         public const byte DiallerRole = (byte)'D';
         public const byte AcceptorRole = (byte)'A';

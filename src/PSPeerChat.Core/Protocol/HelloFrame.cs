@@ -108,7 +108,7 @@ namespace PSPeerChat.Protocol
             int nameLength = buffer[o++];
             if (nameLength > ProtocolLimits.MaxNameBytes || o + nameLength != bodyOffset + bodyLength)
             {
-                error = "bad name length in HELLO (a version 2 HELLO ends with its name)";
+                error = "bad name length in HELLO (a HELLO ends with its name)";
                 return null;
             }
             try

@@ -88,7 +88,6 @@ namespace PSPeerChat.Settings
 
         // Links
         public static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
-        public static readonly TimeSpan RemoteRegistrationWait = TimeSpan.FromSeconds(1);
         public const int InitialReadBuffer = 4096;
         public static readonly long ReadSliceTicks = Stopwatch.Frequency / 500; // 2 ms of frame handling, then let other links run
         public const int WriteBatchFrames = 256;
