@@ -14,8 +14,9 @@ using PSPeerChat.Identity;
 namespace PSPeerChat.Joining
 {
     /// <summary>
-    /// GETADDR and ADDR (protocol.md §4.2): asking neighbours for addresses, answering their asks with a bounded sample
-    /// (rate limited per link), and learning the answers into the address book, only when asked for.
+    /// GETADDR and ADDR (protocol.md §4.2): asking neighbours for addresses, answering their asks with a random sample
+    /// of the book (at most once per 0.8 s per link; never the live neighbour list), and learning the answers into the
+    /// address book, only when asked for.
     /// </summary>
     internal sealed class AddressExchange
     {
@@ -72,26 +73,18 @@ namespace PSPeerChat.Joining
         }
 
         /// <summary>
-        /// An ADDR frame for <paramref name="requester"/>: our neighbours first (flagged, they are one hop from us),
-        /// then a random sample of the book; never the requester itself, never the whole book.
+        /// An ADDR frame for <paramref name="requester"/>: a random sample of the address book, in which the addresses of
+        /// neighbours, past and present, sit among all others and are not flagged; never the requester itself. A node
+        /// does not hand out its live neighbour list: that is the map an attacker would need to cut it off (protocol.md §3.6).
         /// </summary>
         public byte[] CreateReply(Link requester)
         {
+            string requesterAddress = requester.ListenEndPoint == null ? null : EndPoints.Format(requester.ListenEndPoint);
             var records = new List<AddressRecord>(AddressFrame.RecordsPerReply);
-            var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (requester.ListenEndPoint != null) used.Add(EndPoints.Format(requester.ListenEndPoint));
-            var random = new Random();
-            foreach (Link link in _links().OrderBy(_ => random.Next()))
+            foreach (Tuple<string, Id128> entry in _book.Sample(AddressFrame.RecordsPerReply, address => address == requesterAddress))
             {
-                if (records.Count >= AddressFrame.RecordsPerReply * 3 / 4) break;
-                if (link == requester || link.IsText || link.ListenEndPoint == null || link.RemoteId == requester.RemoteId) continue;
-                if (used.Add(EndPoints.Format(link.ListenEndPoint))) records.Add(new AddressRecord(link.ListenEndPoint, link.RemoteId, isNeighbour: true));
-            }
-            foreach (Tuple<string, Id128> entry in _book.Sample(AddressFrame.RecordsPerReply, used.Contains))
-            {
-                if (records.Count >= AddressFrame.RecordsPerReply) break;
                 if (entry.Item2 == requester.RemoteId || !EndPoints.TryParse(entry.Item1, out IPEndPoint endPoint)) continue;
-                if (used.Add(entry.Item1)) records.Add(new AddressRecord(endPoint, entry.Item2, isNeighbour: false));
+                records.Add(new AddressRecord(endPoint, entry.Item2, isNeighbour: false));
             }
             return AddressFrame.Encode(records);
         }
