@@ -269,6 +269,7 @@ function Invoke-Bench {
     $paced = @('--nodes', [string]$Nodes, '--messages', '10000', '--rate', '1000', '--runs', '1', '--consumer', 'poller')
     & $step 'engine, signed, paced 1000 msg/s, poller (1 run)' 'dotnet' (@($benchDll) + $paced)
     & $step 'engine, idle node memory' 'dotnet' @($benchDll, '--idle')
+    & $step 'engine, one hostile peer (protocol.md §8.9)' 'dotnet' @($benchDll, '--hostile')
     & $step 'module, signed (fresh pwsh)' 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Invoke-ModuleBench.ps1'),
         '-ModulePath', $ManifestPath, '-Nodes', [string]$Nodes, '-Messages', [string]$Messages, '-Rate', $Rate.ToString($inv))
 
@@ -288,6 +289,12 @@ function Invoke-Bench {
         $idle = & $figure $r 'idleNodeHeapBytes'
         if (-not [double]::IsNaN($idle)) {
             Write-Host ([string]::Format($inv, '{0,-48} {1:N1} KiB of managed heap per idle node', $s.Title, $idle / 1024))
+            continue
+        }
+        $hostile = & $figure $r 'heapPeakMB'
+        if (-not [double]::IsNaN($hostile)) {
+            Write-Host ([string]::Format($inv, '{0,-48} heap peak {1:N1} MB (budget {2} MB), honest messages {3}/{4}, honest link kept: {5}, honest dial accepted: {6}',
+                $s.Title, $hostile, (& $figure $r 'budgetMB'), (& $figure $r 'honestDelivered'), (& $figure $r 'honestSent'), (& $figure $r 'honestLinkKept'), (& $figure $r 'honestDialAccepted')))
             continue
         }
         $line = [string]::Format($inv, '{0,-48} N={1} M={2,-5} {3,9:N0} deliveries/s  ratio {4:0.###}  latency p50 {5,8:N1} p99 {6,8:N1} ms  dup {7:0.#}/msg  RSS peak {8,4:N0} MB  CPU {9,6:N2} s  {10:P0} of verify bound',

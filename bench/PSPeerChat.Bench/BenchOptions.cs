@@ -23,6 +23,7 @@ namespace PSPeerChat.Bench
         public bool JsonOnly;
         public bool Help;
         public bool Idle;
+        public bool Hostile;
         public string Consumer = "poller";
 
         public static BenchOptions Parse(string[] args)
@@ -48,6 +49,7 @@ namespace PSPeerChat.Bench
                     case "-h":
                     case "--help": o.Help = true; break;
                     case "--idle": o.Idle = true; break;
+                    case "--hostile": o.Hostile = true; break;
                     default: throw new ArgumentException("unknown argument '" + args[i] + "'");
                 }
             }

@@ -32,6 +32,12 @@ namespace PSPeerChat.Bench
                 return 0;
             }
 
+            if (options.Hostile)
+            {
+                HostileRun.Execute();
+                return 0;
+            }
+
             if (options.Idle)
             {
                 IdleNodeRun.Execute();

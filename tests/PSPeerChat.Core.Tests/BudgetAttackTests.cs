@@ -42,7 +42,7 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
-        public async Task Announcements_from_one_link_are_relayed_only_up_to_its_budget()
+        public async Task Announcements_relayed_on_one_link_are_cut_at_its_budget()
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("relay");
@@ -52,16 +52,37 @@ namespace PSPeerChat.Core.Tests
             await net.QuietAsync();
             long dropsBefore = node.BudgetDrops;
 
-            // 1,100 signed announcements of one (known) identity, each new: each would cost every node a check.
+            // 1,200 signed announcements of 150 other nodes, as a relay would pass them on (hops 2): each new one costs
+            // every node a check. 150 spend the new-origin budget too; 1,000 fit the ANNOUNCE budget at once.
             long now = net.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-            for (int i = 0; i < 1100; i++)
+            var others = Enumerable.Range(0, 150).Select(_ => NodeIdentity.Create()).ToArray();
+            for (int i = 0; i < 1200; i++)
+            {
+                await raw.SendAsync(Frames.WithHops(MessageFrame.CreateAnnounce(others[i % 150], Id128.NewRandom(), "n" + (i % 150), now, 32).Frame, 2));
+            }
+            await Eventually.UntilAsync(() => node.BudgetDrops - dropsBefore == 200, TestNetwork.Wait, "the relay cut the announcements at 1,000");
+            await net.QuietAsync(settle: false);
+            Assert.Equal(200, node.BudgetDrops - dropsBefore);
+            Assert.Equal(PeerState.Connected, node.GetPeers().Single(p => p.Name == "chatty").State); // relayed: no fault
+        }
+
+        [Fact]
+        public async Task A_neighbour_announcing_itself_again_and_again_is_cut_at_thirty_and_then_closed()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("victim");
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "chatty");
+            Peer link = node.GetPeers().Single();
+            long now = net.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+            // Honest nodes announce once a minute, after a change once every 2 s at most.
+            for (int i = 0; i < 600 && link.State != PeerState.Closed; i++)
             {
                 await raw.SendAsync(MessageFrame.CreateAnnounce(raw.Identity, Id128.NewRandom(), "chatty", now, 32).Frame);
             }
-            await Eventually.UntilAsync(() => node.BudgetDrops - dropsBefore == 100, TestNetwork.Wait, "the relay cut the announcements at 1,000");
-            await net.QuietAsync(settle: false);
-            Assert.Equal(100, node.BudgetDrops - dropsBefore);
-            Assert.Equal(PeerState.Connected, node.GetPeers().Single(p => p.Name == "chatty").State); // 100 faults: the link stays
+            await Eventually.UntilAsync(() => link.State == PeerState.Closed, TestNetwork.Wait, "the link was closed");
+            Assert.Equal(CloseReason.OverBudget, link.CloseReason);
+            Assert.Equal(501, node.BudgetDrops); // 30 let through, then 501 faults of its own
         }
 
         [Fact]

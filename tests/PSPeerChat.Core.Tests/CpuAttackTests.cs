@@ -25,8 +25,9 @@ namespace PSPeerChat.Core.Tests
             Peer link = node.GetPeers().Single();
             for (int i = 0; i < 1000 && link.State != PeerState.Closed; i++)
             {
-                // Sent again and again, also with other hop counts (outside what the hash covers).
-                await raw.SendAsync(Frames.WithHops(junk, (byte)(1 + i % 30)));
+                // Sent again and again, the first hundred times also with other hop counts (outside what the hash
+                // covers), then as its own (hops 1), which makes each copy over budget a fault of the sender's (§8.7).
+                await raw.SendAsync(Frames.WithHops(junk, (byte)(i < 100 ? 1 + i % 30 : 1)));
             }
             await Eventually.UntilAsync(() => link.State == PeerState.Closed, TestNetwork.Wait, "the junk sender was closed");
 

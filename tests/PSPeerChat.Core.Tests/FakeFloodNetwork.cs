@@ -178,6 +178,8 @@ namespace PSPeerChat.Core.Tests
 
             public bool Fault(string what) => false;
 
+            public PSPeerChat.Identity.Id128 RemoteId => default;
+
             public override string ToString() => From.Index + "->" + To.Index;
         }
     }

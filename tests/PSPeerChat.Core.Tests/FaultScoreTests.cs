@@ -53,6 +53,44 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task An_honest_relay_that_passes_on_a_flood_it_did_not_make_keeps_its_link()
+        {
+            // mallory floods the relay, is closed, comes back under a new key (from loopback, never discouraged: the
+            // worst case) and floods again, three times. The relay passes on what each link's budgets let through,
+            // more than one link's budget in all; the node behind it counts drops but keeps the relay.
+            using var net = new MemoryTestNetwork();
+            PeerNode relay = net.Start("relay");
+            PeerNode behind = net.Start("behind");
+            await net.LinkAsync(behind, relay);
+            await net.QuietAsync();
+            for (int round = 0; round < 3; round++)
+            {
+                using RawPeer raw = await RawPeer.JoinAsync(net.Network, relay, name: "mallory" + round);
+                Peer link = relay.GetPeers().Single(p => p.Name == "mallory" + round);
+                long now = net.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+                for (int i = 0; i < 800 && link.State != PeerState.Closed; i++)
+                {
+                    await raw.SendAsync(Frames.NewMessage("sybil", "x", signer: NodeIdentity.Create(), timestampMs: now).Frame);
+                }
+                for (int i = 0; i < 1000 && link.State != PeerState.Closed; i++)
+                {
+                    await raw.SendAsync(MessageFrame.CreateAnnounce(raw.Identity, Id128.NewRandom(), "mallory" + round, now, 32).Frame);
+                }
+                await Eventually.UntilAsync(() => link.State == PeerState.Closed, TestNetwork.Wait, "round " + round + ": mallory was closed");
+                Assert.Equal(CloseReason.OverBudget, link.CloseReason);
+            }
+            await net.QuietAsync(settle: false);
+
+            Assert.True(behind.BudgetDrops > 0, "the node behind dropped some of what the relay passed on");
+            Assert.Equal(0, behind.OverBudgetLinksClosed);
+            Assert.Equal(PeerState.Connected, behind.GetPeers().Single().State);
+            behind.Receive(new System.Collections.Generic.List<PeerMessage>()); // the sybils' messages that got through
+            relay.Broadcast("after the storm");
+            PeerMessage got = behind.Receive(TestNetwork.Wait);
+            Assert.True(got?.Text == "after the storm", "got " + got?.Text + "; relay " + relay.Stats.Snapshot() + "; behind " + behind.Stats.Snapshot() + "; relay->behind queue " + relay.GetPeers().Single(p => p.Name == "behind").SendQueueLength + " " + behind.GetPeers().Single().State);
+        }
+
+        [Fact]
         public async Task Faults_spread_out_over_time_decay_and_never_close_the_link()
         {
             using var net = new MemoryTestNetwork();

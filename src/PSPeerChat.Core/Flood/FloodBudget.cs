@@ -9,5 +9,7 @@ namespace PSPeerChat.Flood
         Direct,
         /// <summary>An ANNOUNCE not seen before: each one costs every node a signature check and may make it announce too.</summary>
         Announce,
+        /// <summary>An ANNOUNCE of the neighbour's own (its id is the origin): honest nodes send one a minute, and after a change one every 2 s at most.</summary>
+        OwnAnnounce,
     }
 }

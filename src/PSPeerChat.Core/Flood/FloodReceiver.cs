@@ -70,7 +70,7 @@ namespace PSPeerChat.Flood
                 // A text peer's messages carry its address as their name (protocol.md §5); one that reads as a node id
                 // was made to pass as that node's message. Dropped, counted; the neighbour may only be relaying it.
                 _stats.InvalidFrame();
-                linkClosed = from.Fault("a text-origin message named with a node id");
+                linkClosed = decoded.Hops <= 1 && from.Fault("a text-origin message named with a node id");
                 return FloodDelivery.None;
             }
             if (!_window.IsFresh(decoded.TimestampMs))
@@ -80,11 +80,16 @@ namespace PSPeerChat.Flood
             }
             // Budgets before any signature is checked: what a link brings from fresh identities, and DIRECTs, which
             // nothing else limits (protocol.md §8.8). Honest traffic from known origins spends nothing.
-            bool newOrigin = type != FrameType.Direct && !_origins.Contains(decoded.OriginId);
-            if ((newOrigin && !from.TrySpend(FloodBudget.NewOrigin)) || !SpendFor(type, from))
+            // The neighbour's own frames (its proven id is the origin) are its own budget's business: the flood of someone
+            // else it relays must not crowd out its own messages and announcements.
+            bool own = type != FrameType.Direct && decoded.OriginId == from.RemoteId;
+            bool newOrigin = type != FrameType.Direct && !own && !_origins.Contains(decoded.OriginId);
+            if ((newOrigin && !from.TrySpend(FloodBudget.NewOrigin)) || !SpendFor(type, own, from))
             {
                 _stats.BudgetDrop();
-                linkClosed = from.Fault("a " + type.ToString().ToUpperInvariant() + " over the link's budget");
+                // A fault only when the neighbour is the frame's origin (hops 1: honest relays always add one). An honest
+                // relay may pass on more than this link's budget of someone else's flood; it must not pay for it (§8.7).
+                linkClosed = decoded.Hops <= 1 && from.Fault("a " + type.ToString().ToUpperInvariant() + " of its own over the link's budget");
                 return FloodDelivery.None;
             }
             bool signed = type == FrameType.Announce || (type == FrameType.Message && _verifyMessages);
@@ -119,12 +124,12 @@ namespace PSPeerChat.Flood
             }
         }
 
-        private static bool SpendFor(FrameType type, ILink from)
+        private static bool SpendFor(FrameType type, bool own, ILink from)
         {
             switch (type)
             {
                 case FrameType.Direct: return from.TrySpend(FloodBudget.Direct);
-                case FrameType.Announce: return from.TrySpend(FloodBudget.Announce);
+                case FrameType.Announce: return from.TrySpend(own ? FloodBudget.OwnAnnounce : FloodBudget.Announce);
                 default: return true;
             }
         }
@@ -154,7 +159,7 @@ namespace PSPeerChat.Flood
                 if (!opened)
                 {
                     _failed.Add(hash);
-                    linkClosed = from.Fault("a DIRECT for this node that does not open");
+                    linkClosed = message.Hops <= 1 && from.Fault("a DIRECT of its own for this node that does not open");
                     return FloodDelivery.None;
                 }
             }

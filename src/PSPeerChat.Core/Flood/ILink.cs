@@ -21,6 +21,9 @@ namespace PSPeerChat.Flood
         /// <summary>Spends one unit of this link's budget for <paramref name="kind"/>; false when it is spent (the frame is dropped).</summary>
         bool TrySpend(FloodBudget kind);
 
+        /// <summary>The neighbour's node id (proven by its handshake); empty for text peers.</summary>
+        Identity.Id128 RemoteId { get; }
+
         /// <summary>
         /// One fault an honest relay can hand over now and then but a misbehaving neighbour sends in bulk (a frame over
         /// budget, a DIRECT for us that does not open, protocol.md §8.7). True when it was one too many: the link is closed.

@@ -5,14 +5,17 @@ using System.Threading;
 namespace PSPeerChat.Inbox
 {
     /// <summary>
-    /// Delivered messages waiting for the user (Receive-PeerMessage, Enter-PeerChat). Bounded in count and in bytes
-    /// (a long text weighs what it holds): when full the oldest messages are dropped and counted, because in a chat
-    /// the newest lines matter most. Each message is handed out exactly once.
+    /// Delivered messages waiting for the user (Receive-PeerMessage, Enter-PeerChat), handed out oldest first, each
+    /// exactly once. Bounded in count and in bytes (a long text weighs what it holds). When full, the oldest message of
+    /// the sender that holds the most bytes is dropped and counted: one sender flooding a node nobody reads pushes out
+    /// its own messages, not everyone else's (protocol.md §8.9).
     /// </summary>
     internal sealed class MessageInbox
     {
         private readonly object _gate = new object();
-        private readonly Queue<PeerMessage> _messages = new Queue<PeerMessage>();
+        private readonly LinkedList<PeerMessage> _messages = new LinkedList<PeerMessage>();
+        private readonly Dictionary<string, SenderShare> _senders = new Dictionary<string, SenderShare>(StringComparer.Ordinal);
+        private readonly SortedSet<SenderShare> _bySize = new SortedSet<SenderShare>(SenderShare.BySize);
         private long _bytes;
         private long _dropped;
         private int _waiters;
@@ -50,10 +53,15 @@ namespace PSPeerChat.Inbox
             {
                 while (_messages.Count > 0 && (_messages.Count >= Capacity || _bytes + size > MaxBytes))
                 {
-                    _bytes -= _messages.Dequeue().SizeBytes;
+                    Remove(_bySize.Max.Oldest); // the heaviest sender's oldest
                     _dropped++;
                 }
-                _messages.Enqueue(message);
+                LinkedListNode<PeerMessage> node = _messages.AddLast(message);
+                string key = SenderOf(message);
+                if (!_senders.TryGetValue(key, out SenderShare share)) _senders.Add(key, share = new SenderShare(key));
+                else _bySize.Remove(share);
+                share.Add(node, size);
+                _bySize.Add(share);
                 _bytes += size;
                 if (_waiters > 0) Monitor.PulseAll(_gate);
             }
@@ -104,10 +112,25 @@ namespace PSPeerChat.Inbox
 
         private PeerMessage Dequeue()
         {
-            PeerMessage message = _messages.Dequeue();
-            _bytes -= message.SizeBytes;
-            return message;
+            LinkedListNode<PeerMessage> first = _messages.First;
+            Remove(first);
+            return first.Value;
         }
+
+        /// <summary>Takes a message out of the order and out of its sender's share (it is its sender's oldest).</summary>
+        private void Remove(LinkedListNode<PeerMessage> node)
+        {
+            long size = node.Value.SizeBytes;
+            _messages.Remove(node);
+            SenderShare share = _senders[SenderOf(node.Value)];
+            _bySize.Remove(share);
+            share.RemoveOldest(size);
+            if (share.Count == 0) _senders.Remove(share.Key);
+            else _bySize.Add(share);
+            _bytes -= size;
+        }
+
+        private static string SenderOf(PeerMessage message) => message.From ?? string.Empty;
 
         /// <summary>No more messages will come (the node stopped): waiting takers return once the inbox is empty.</summary>
         public void Complete()

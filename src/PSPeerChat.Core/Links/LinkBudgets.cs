@@ -19,6 +19,7 @@ namespace PSPeerChat.Links
         private readonly TokenBucket _newOrigins;
         private readonly TokenBucket _directs;
         private readonly TokenBucket _announces;
+        private readonly TokenBucket _ownAnnounces;
         private readonly TokenBucket _frames;
         private readonly TokenBucket _bytes;
         private double _faults;
@@ -32,6 +33,7 @@ namespace PSPeerChat.Links
             _newOrigins = new TokenBucket(clock, Tunables.NewOriginsPerMinute / 60, Tunables.NewOriginsBurst);
             _directs = new TokenBucket(clock, Tunables.DirectsPerMinute / 60, Tunables.DirectsBurst);
             _announces = new TokenBucket(clock, Tunables.AnnouncesPerMinute / 60, Tunables.AnnouncesBurst);
+            _ownAnnounces = new TokenBucket(clock, Tunables.OwnAnnouncesPerMinute / 60, Tunables.OwnAnnouncesBurst);
             _frames = new TokenBucket(clock, Tunables.ReadFramesPerSecond, Tunables.ReadFramesBurst);
             _bytes = new TokenBucket(clock, Tunables.ReadBytesPerSecond, Tunables.ReadBytesBurst);
             _faultsAtMs = clock.NowMs();
@@ -59,6 +61,7 @@ namespace PSPeerChat.Links
             {
                 case FloodBudget.Direct: return _directs.TryTake();
                 case FloodBudget.Announce: return _announces.TryTake();
+                case FloodBudget.OwnAnnounce: return _ownAnnounces.TryTake();
                 default: return _newOrigins.TryTake();
             }
         }

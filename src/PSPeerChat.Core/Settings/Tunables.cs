@@ -65,6 +65,8 @@ namespace PSPeerChat.Settings
         public const int KnownOriginsCapacity = 65536;
         public const double AnnouncesPerMinute = 600;
         public const double AnnouncesBurst = 1000;
+        public const double OwnAnnouncesPerMinute = 60;
+        public const double OwnAnnouncesBurst = 30;
 
         // Per-link read rates (protocol.md §8.8): over them the link's reader pauses, so its sender is pushed back by TCP.
         public const double ReadFramesPerSecond = 5000;
