@@ -178,15 +178,18 @@ namespace PSPeerChat.Joining
             }
         }
 
-        /// <summary>Random entries dialled successfully or freshly named, for an ADDR reply (never the whole book).</summary>
+        /// <summary>Entries with no failure, those this node was linked to first, for an ADDR reply (never the whole book).</summary>
         public List<Tuple<string, Id128>> Sample(int max, Func<string, bool> exclude)
         {
             long now = _clockMs();
             lock (_gate)
             {
+                // Addresses this node has been linked to come first (addrman's "tried": known to have answered), the
+                // rest after, each part in random order. Current and past neighbours look alike.
                 return _entries.Values
                     .Where(e => !e.IsSelf && e.Failures == 0 && e.DiscouragedUntilMs <= now && !exclude(e.Address))
-                    .OrderBy(_ => _random.Next())
+                    .OrderBy(e => e.Source == "Connected" ? 0 : 1)
+                    .ThenBy(_ => _random.Next())
                     .Take(max)
                     .Select(e => Tuple.Create(e.Address, e.NodeId))
                     .ToList();
