@@ -52,16 +52,21 @@ namespace PSPeerChat.Joining
             long now = _clockMs();
             lock (_gate)
             {
+                bool created = false;
                 if (!_entries.TryGetValue(address, out Entry entry))
                 {
                     entry = new Entry(address, source);
                     if (!Insert(entry)) return;
+                    created = true;
                 }
                 else if (source == "Connected")
                 {
                     entry.Source = source;
                 }
-                if (!nodeId.IsEmpty) entry.NodeId = nodeId;
+                // Only a handshake proves who listens at an address. Gossip names the node of an entry it creates, and
+                // never relabels one: else a hostile neighbour's ADDR could mark honest addresses as "already linked"
+                // or as the node a user just disconnected, and so keep them from being dialled.
+                if (!nodeId.IsEmpty && (source == "Connected" || created)) entry.NodeId = nodeId;
                 entry.LastSeenMs = now;
                 entry.LastSeen = DateTimeOffset.Now;
                 entry.NeighbourOfNeighbour = neighbourOfNeighbour;
@@ -122,12 +127,12 @@ namespace PSPeerChat.Joining
                     e.IsSelf = true; // never again: it loops back to us
                     return;
                 }
-                if (reason == CloseReason.Full)
+                e.Failures++; // a Full refusal too: a node that is always full is forgotten like one that never answers
+                if (reason == CloseReason.Full && (e.IsBootstrap || e.Failures < Tunables.ForgetAfterFailures))
                 {
                     e.NextAttemptMs = now + Tunables.FullBackoffMs;
                     return;
                 }
-                e.Failures++;
                 if (!e.IsBootstrap && e.Failures >= Tunables.ForgetAfterFailures)
                 {
                     _entries.Remove(address);
@@ -150,7 +155,8 @@ namespace PSPeerChat.Joining
             {
                 foreach (Entry e in _entries.Values)
                 {
-                    if ((!nodeId.IsEmpty && e.NodeId == nodeId) || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
+                    // By id only where a handshake proved it: gossip can name any address with any id.
+                    if ((!nodeId.IsEmpty && e.NodeId == nodeId && e.Source == "Connected") || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
                     {
                         e.NextAttemptMs = Math.Max(e.NextAttemptMs, until);
                     }
