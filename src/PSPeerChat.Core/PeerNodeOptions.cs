@@ -27,14 +27,23 @@ namespace PSPeerChat
         /// <summary>Address to listen on; null or "::" listens dual-stack on every interface.</summary>
         public string ListenAddress { get; set; }
 
-        /// <summary>Messages kept for Receive-PeerMessage; the oldest is dropped (and counted) when full.</summary>
+        /// <summary>
+        /// Messages kept for Receive-PeerMessage; when full, the oldest message of the sender holding the most bytes is
+        /// dropped (and counted), so one flooding sender pushes out its own messages (protocol.md §8.9).
+        /// </summary>
         public int InboxCapacity { get; set; } = 10000;
 
         /// <summary>
-        /// Bytes the waiting messages may hold at most (their text at two bytes a character, plus about 200 each); the
-        /// oldest are dropped (and counted) to make room, so long texts cannot fill memory (protocol.md §6).
+        /// Bytes the waiting messages may hold at most (their text at two bytes a character, plus about 200 each); messages
+        /// are dropped (and counted) to make room as for InboxCapacity, so long texts cannot fill memory (protocol.md §6).
         /// </summary>
         public long InboxBytes { get; set; } = 32L * 1024 * 1024;
+
+        /// <summary>Events (MessageReceived, PeerConnected, PeerDisconnected) waiting for slow handlers before new ones are dropped and counted.</summary>
+        public int EventQueueCapacity { get; set; } = 10000;
+
+        /// <summary>Bytes the waiting events may hold at most (a MessageReceived weighs its message, as in the inbox).</summary>
+        public long EventQueueBytes { get; set; } = 32L * 1024 * 1024;
 
         /// <summary>Frames queued per link before relays to it are dropped (and counted).</summary>
         public int SendQueueCapacity { get; set; } = 4096;
@@ -150,6 +159,8 @@ namespace PSPeerChat
             if (Port < 0 || Port > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be between 0 and 65535.");
             if (InboxCapacity < 1) throw new ArgumentOutOfRangeException(nameof(InboxCapacity), "The inbox capacity must be at least 1.");
             if (InboxBytes < 1) throw new ArgumentOutOfRangeException(nameof(InboxBytes), "The inbox byte limit must be at least 1.");
+            if (EventQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(EventQueueCapacity), "The event queue must hold at least 1 event.");
+            if (EventQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(EventQueueBytes), "The event queue byte limit must be at least 1.");
             if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), "The send queue capacity must be at least 1.");
             if (SendQueueBytes < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueBytes), "The send queue byte limit must be at least 1.");
             if (SeenCacheCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SeenCacheCapacity), "The seen cache needs room for at least one message id.");

@@ -52,7 +52,7 @@ namespace PSPeerChat
             {
                 EventDispatcher dispatcher = Volatile.Read(ref _dispatcher);
                 if (dispatcher != null) return dispatcher;
-                Interlocked.CompareExchange(ref _dispatcher, new EventDispatcher(_sender.Name, Tunables.EventQueueCapacity, Tunables.EventQueueBytes), null);
+                Interlocked.CompareExchange(ref _dispatcher, new EventDispatcher(_sender.Name, _sender.Options.EventQueueCapacity, _sender.Options.EventQueueBytes), null);
                 return _dispatcher;
             }
         }

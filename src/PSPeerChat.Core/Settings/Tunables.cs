@@ -84,10 +84,6 @@ namespace PSPeerChat.Settings
         // Signature checks: verified public keys kept, by node id, so a key is parsed once.
         public const int VerifierKeyCacheCapacity = 4096;
 
-        // Events: how far handlers may fall behind before events are dropped (and counted).
-        public const int EventQueueCapacity = 10000;
-        public const long EventQueueBytes = 32L * 1024 * 1024;
-
         // Links
         public static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
         public const int InitialReadBuffer = 4096;
