@@ -44,6 +44,28 @@ Describe 'Identity files' {
         (New-PeerIdentity -Path (Join-Path $TestDrive 'other.identity')).Id | Should -Not -Be $id
     }
 
+    It 'keeps the address book beside the identity file, or where -AddressBookPath says, and refuses a path it cannot write' {
+        $path = Join-Path $TestDrive 'books.identity'
+        $node = Start-PeerNode -Name 'id-book' -Port 0 -IdentityPath $path
+        Test-Path (Join-Path $TestDrive 'books.addresses') | Should -BeTrue -Because 'the book is written beside the identity file at start'
+        Stop-PeerNode -Node $node
+        if (-not $IsWindows) { (Get-Item (Join-Path $TestDrive 'books.addresses')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') }
+
+        $named = Join-Path $TestDrive 'elsewhere/my.book'
+        $node = Start-PeerNode -Name 'id-book2' -Port 0 -AddressBookPath $named
+        Test-Path $named | Should -BeTrue
+        Get-Content $named -TotalCount 1 | Should -Be '# PSPeerChat address book v1'
+        Stop-PeerNode -Node $node
+
+        $blocker = Join-Path $TestDrive 'a-file'
+        Set-Content -Path $blocker -Value 'x'
+        $err = Get-ErrorRecord { Start-PeerNode -Name 'id-book3' -Port 0 -AddressBookPath (Join-Path $blocker 'book') -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidNodeOption*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match 'address book cannot be written'
+        Get-PeerNode 'id-book3' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'refuses a tampered identity file with a clear error instead of making a new identity' {
         $path = Join-Path $TestDrive 'tampered.identity'
         $null = New-PeerIdentity -Path $path

@@ -28,6 +28,7 @@ namespace PSPeerChat
         private readonly Messaging _messaging;
         private readonly Announcer _announcer;
         private readonly AddressBook _book;
+        private readonly AddressBookStore _bookStore;
         private readonly PeerDirectory _directory;
         private readonly MessageInbox _inbox;
         private readonly NodeEvents _events;
@@ -53,7 +54,7 @@ namespace PSPeerChat
             var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages);
             _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock);
             _announcer = new Announcer(this, _messaging, _directory, Clock);
-            _book = new AddressBook(options.AddressBookCapacity, Clock.NowMs);
+            _book = AddressBookStore.Open(options.EffectiveAddressBookPath, options.AddressBookCapacity, Clock, out _bookStore);
             var exchange = new AddressExchange(identity.NodeId, _book, () => _links.Registered, Stats, Clock);
             _host = new LinkHost(this, _links, network, receiver, _messaging, _announcer, _book, exchange, _events);
         }
@@ -139,7 +140,11 @@ namespace PSPeerChat
             Task.WhenAll(links.Select(l => l.WriterCompletion)).Wait(Tunables.StopFlushWait);
             foreach (Link link in links) link.DisposeTransport();
             WaitForLoops(links);
+            _bookStore?.TrySave();
         }
+
+        /// <summary>Saves the address book when a minute has passed since the last save (a maintenance tick).</summary>
+        internal void SaveAddressBookIfDue(long nowMs) => _bookStore?.SaveIfDue(nowMs);
 
         /// <summary>
         /// Kills the node without a goodbye, as if its process died: every socket is reset, no CLOSE is sent,

@@ -109,6 +109,25 @@ namespace PSPeerChat
         /// <summary>File holding the node's keys; loaded when it exists, created (owner-only) when not. Null: a new identity for this run.</summary>
         public string IdentityPath { get; set; }
 
+        /// <summary>
+        /// Where the address book is kept across restarts (protocol.md §4.2), so a restarted node dials its known-good
+        /// neighbours first. Unset: beside the identity file when there is one (its name with ".addresses"), else the
+        /// book lives in memory only.
+        /// </summary>
+        public string AddressBookPath { get; set; }
+
+        /// <summary>AddressBookPath, or the file beside IdentityPath, or null.</summary>
+        internal string EffectiveAddressBookPath
+        {
+            get
+            {
+                if (!string.IsNullOrEmpty(AddressBookPath)) return AddressBookPath;
+                if (string.IsNullOrEmpty(IdentityPath)) return null;
+                string full = System.IO.Path.GetFullPath(IdentityPath);
+                return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full), System.IO.Path.GetFileNameWithoutExtension(full) + ".addresses");
+            }
+        }
+
         /// <summary>Signed frames older than this (by their origin's clock) are refused as replays (protocol.md §8.3).</summary>
         public TimeSpan AcceptanceWindow { get; set; } = TimeSpan.FromMinutes(5);
 

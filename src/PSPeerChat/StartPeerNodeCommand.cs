@@ -69,6 +69,11 @@ namespace PSPeerChat.Commands
         [ValidateNotNullOrEmpty]
         public string IdentityPath { get; set; }
 
+        /// <summary>Where the address book is kept across restarts; by default beside the identity file, if there is one.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AddressBookPath { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -90,6 +95,7 @@ namespace PSPeerChat.Commands
                 MaxTextPeers = MaxTextPeers,
                 MaxPendingLinks = MaxPendingLinks,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
+                AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };
 
             PeerNode node = null;

@@ -125,7 +125,7 @@ namespace PSPeerChat.Identity
         /// PowerShell) the file keeps the ACL of its folder (the user profile is private by default); where a replaced
         /// file already existed, its mode is tightened too (UnixCreateMode applies only to a new file).
         /// </summary>
-        private static FileStream CreateOwnerOnly(string path, FileMode mode)
+        internal static FileStream CreateOwnerOnly(string path, FileMode mode)
         {
             Type optionsType = Type.GetType("System.IO.FileStreamOptions");
             PropertyInfo createMode = optionsType?.GetProperty("UnixCreateMode");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using PSPeerChat.Protocol;
 using PSPeerChat.Identity;
 using PSPeerChat.Settings;
@@ -8,25 +9,46 @@ using PSPeerChat.Settings;
 namespace PSPeerChat.Joining
 {
     /// <summary>
-    /// The addresses a node has heard of (protocol.md §4.2). Bounded: when full, the entry most likely dead
-    /// (most failures, then least recently seen) makes room; bootstrap entries are never evicted.
-    /// Failing addresses wait longer and longer before they are dialled again (exponential backoff, capped).
+    /// The addresses a node has heard of (protocol.md §4.2), in two parts as in Bitcoin Core's addrman: "tried" addresses,
+    /// where a handshake proved a node listens (a quarter of the capacity; when full, the one seen longest ago goes), and
+    /// "new" ones from gossip, placed in a <see cref="NewAddressTable"/> by the groups of their source and of the address,
+    /// so no one source or network can fill the book, and gossip never displaces a tried address. Bootstrap addresses
+    /// are kept apart. Failing addresses wait longer and longer before they are dialled again (exponential backoff,
+    /// capped). The book can be saved and loaded (<see cref="AddressBookFile"/>), so a restarted node dials its
+    /// known-good neighbours first.
     /// </summary>
     internal sealed class AddressBook
     {
         private readonly object _gate = new object();
-        private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, AddressBookEntry> _entries = new Dictionary<string, AddressBookEntry>(StringComparer.OrdinalIgnoreCase);
         private readonly Random _random = new Random();
         private readonly Func<long> _clockMs;
+        private readonly NewAddressTable _new;
+        private int _triedCount;
 
-        public AddressBook(int capacity, Func<long> clockMs)
+        public AddressBook(int capacity, Func<long> clockMs, byte[] key = null)
         {
-            Capacity = capacity;
             _clockMs = clockMs;
+            TriedCapacity = Math.Max(1, capacity / 4);
+            if (key == null)
+            {
+                key = new byte[32];
+                using (var rng = System.Security.Cryptography.RandomNumberGenerator.Create()) rng.GetBytes(key);
+            }
+            _new = new NewAddressTable(Math.Max(1, capacity - TriedCapacity), key);
         }
 
-        public int Capacity { get; }
+        /// <summary>Entries the book holds at most, tried and new (bootstrap entries apart).</summary>
+        public int Capacity => TriedCapacity + _new.Capacity;
 
+        public int TriedCapacity { get; }
+
+        /// <summary>The new table's shape: buckets one source or one address group can fill, and slots per bucket.</summary>
+        public int BucketsPerGroup => _new.BucketsPerGroup;
+
+        public int SlotsPerBucket => _new.SlotsPerBucket;
+
+        public byte[] Key => _new.Key;
 
         public int Count
         {
@@ -37,31 +59,34 @@ namespace PSPeerChat.Joining
         {
             lock (_gate)
             {
-                if (_entries.TryGetValue(address, out Entry existing))
+                if (_entries.TryGetValue(address, out AddressBookEntry existing))
                 {
                     existing.IsBootstrap = true;
                     return;
                 }
-                Insert(new Entry(address, "Bootstrap") { IsBootstrap = true });
+                _entries[address] = new AddressBookEntry(address, "Bootstrap") { IsBootstrap = true };
             }
         }
 
-        /// <summary>Records an address confirmed by a link's HELLO or named by a neighbour.</summary>
-        public void Learn(string address, Id128 nodeId, string source, bool neighbourOfNeighbour)
+        /// <summary>
+        /// Records an address confirmed by a link's HELLO ("Connected") or named by a neighbour ("Gossip", told by
+        /// <paramref name="from"/>). False when a gossiped address found no place (its slot holds a working address).
+        /// </summary>
+        public bool Learn(string address, Id128 nodeId, string source, bool neighbourOfNeighbour, IPAddress from = null)
         {
             long now = _clockMs();
             lock (_gate)
             {
                 bool created = false;
-                if (!_entries.TryGetValue(address, out Entry entry))
+                if (!_entries.TryGetValue(address, out AddressBookEntry entry))
                 {
-                    entry = new Entry(address, source);
-                    if (!Insert(entry)) return;
+                    entry = new AddressBookEntry(address, source);
+                    if (!Insert(entry, from)) return false;
                     created = true;
                 }
-                else if (source == "Connected")
+                else if (source == "Connected" && !entry.IsTried)
                 {
-                    entry.Source = source;
+                    Promote(entry);
                 }
                 // Only a handshake proves who listens at an address. Gossip names the node of an entry it creates, and
                 // never relabels one: else a hostile neighbour's ADDR could mark honest addresses as "already linked"
@@ -70,6 +95,7 @@ namespace PSPeerChat.Joining
                 entry.LastSeenMs = now;
                 entry.LastSeen = DateTimeOffset.Now;
                 entry.NeighbourOfNeighbour = neighbourOfNeighbour;
+                return true;
             }
         }
 
@@ -88,6 +114,7 @@ namespace PSPeerChat.Joining
                     .Where(e => !e.IsSelf && !e.Dialling && e.NextAttemptMs <= now && e.NodeId != self
                                 && (e.NodeId.IsEmpty || !isLinked(e.NodeId)) && !isLinkedAddress(e.Address))
                     .OrderBy(e => e.Failures)
+                    .ThenBy(e => e.IsTried ? 0 : 1) // known-good first: after a restart, the last neighbours
                     .ThenBy(e => e.NeighbourOfNeighbour)
                     .ThenBy(_ => _random.Next())
                     .Take(max)
@@ -104,7 +131,7 @@ namespace PSPeerChat.Joining
         {
             lock (_gate)
             {
-                if (!_entries.TryGetValue(address, out Entry e)) return;
+                if (!_entries.TryGetValue(address, out AddressBookEntry e)) return;
                 e.Dialling = false;
                 e.Failures = 0;
                 e.NextAttemptMs = 0;
@@ -120,7 +147,7 @@ namespace PSPeerChat.Joining
             long now = _clockMs();
             lock (_gate)
             {
-                if (!_entries.TryGetValue(address, out Entry e)) return;
+                if (!_entries.TryGetValue(address, out AddressBookEntry e)) return;
                 e.Dialling = false;
                 if (reason == CloseReason.Self)
                 {
@@ -135,7 +162,7 @@ namespace PSPeerChat.Joining
                 }
                 if (!e.IsBootstrap && e.Failures >= Tunables.ForgetAfterFailures)
                 {
-                    _entries.Remove(address);
+                    Forget(e);
                     return;
                 }
                 long backoff = Math.Min((long)Tunables.FirstBackoffMs << Math.Min(e.Failures - 1, 20), Tunables.MaxBackoffMs);
@@ -153,7 +180,7 @@ namespace PSPeerChat.Joining
             long until = _clockMs() + holdMs;
             lock (_gate)
             {
-                foreach (Entry e in _entries.Values)
+                foreach (AddressBookEntry e in _entries.Values)
                 {
                     // By id only where a handshake proved it: gossip can name any address with any id.
                     if ((!nodeId.IsEmpty && e.NodeId == nodeId && e.Source == "Connected") || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
@@ -166,19 +193,20 @@ namespace PSPeerChat.Joining
 
         /// <summary>
         /// A node at this address misbehaved on a link: it is not dialled for <paramref name="forMs"/>, and the book shows
-        /// why (protocol.md §8.7). The entry is made if the address was not in the book.
+        /// why (protocol.md §8.7). The entry is made (in the new table, as told by itself) if the address was not in the
+        /// book and a place is free.
         /// </summary>
         public void Discourage(string address, Id128 nodeId, long forMs)
         {
             long until = _clockMs() + forMs;
             lock (_gate)
             {
-                if (!_entries.TryGetValue(address, out Entry entry))
+                if (!_entries.TryGetValue(address, out AddressBookEntry entry))
                 {
-                    entry = new Entry(address, "Discouraged");
-                    if (!Insert(entry)) return;
+                    entry = new AddressBookEntry(address, "Discouraged");
+                    if (!Insert(entry, null)) return;
                 }
-                if (!nodeId.IsEmpty) entry.NodeId = nodeId;
+                if (!nodeId.IsEmpty && entry.NodeId.IsEmpty) entry.NodeId = nodeId;
                 entry.DiscouragedUntilMs = until;
                 entry.NextAttemptMs = Math.Max(entry.NextAttemptMs, until);
             }
@@ -222,41 +250,93 @@ namespace PSPeerChat.Joining
             }
         }
 
-        private bool Insert(Entry entry)
+        /// <summary>The tried and new entries, for <see cref="AddressBookFile"/> (not bootstrap-only ones, not this node's own).</summary>
+        public List<AddressBookFile.Record> Export()
         {
-            if (_entries.Count >= Capacity)
+            lock (_gate)
             {
-                // Gossip never pushes out an address that has been linked: an eclipse needs more than a long ADDR list.
-                Entry victim = _entries.Values.Where(e => !e.IsBootstrap && !e.Dialling && (entry.Source != "Gossip" || e.Source != "Connected"))
-                    .OrderByDescending(e => e.Failures).ThenBy(e => e.LastSeenMs).FirstOrDefault();
-                if (victim == null) return false;
-                _entries.Remove(victim.Address);
+                return _entries.Values.Where(e => !e.IsSelf && (e.IsTried || e.Bucket >= 0)).Select(e => new AddressBookFile.Record
+                {
+                    Address = e.Address,
+                    NodeId = e.NodeId,
+                    Tried = e.IsTried,
+                    LastSeenUnixMs = e.LastSeen.ToUnixTimeMilliseconds(),
+                    SourceGroup = e.SourceGroup,
+                }).ToList();
             }
+        }
+
+        /// <summary>Entries from a saved book, placed as they were (same key, same source groups); tried ones stay tried.</summary>
+        public void Import(IEnumerable<AddressBookFile.Record> records)
+        {
+            long now = _clockMs();
+            long unixNow = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            lock (_gate)
+            {
+                foreach (AddressBookFile.Record r in records)
+                {
+                    if (_entries.ContainsKey(r.Address)) continue;
+                    var entry = new AddressBookEntry(r.Address, r.Tried ? "Connected" : "Gossip")
+                    {
+                        NodeId = r.NodeId,
+                        SourceGroup = r.SourceGroup,
+                        LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(r.LastSeenUnixMs).ToLocalTime(),
+                        LastSeenMs = now - Math.Max(0, unixNow - r.LastSeenUnixMs),
+                    };
+                    Insert(entry, null);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A new entry: tried ones evict the tried entry seen longest ago when full; gossiped ones take their place in the
+        /// new table, displacing only an entry there that has failed (a working address keeps its slot).
+        /// </summary>
+        private bool Insert(AddressBookEntry entry, IPAddress from)
+        {
+            if (entry.IsTried)
+            {
+                MakeTriedRoom();
+                _triedCount++;
+                _entries[entry.Address] = entry;
+                return true;
+            }
+            if (entry.SourceGroup == null) entry.SourceGroup = from == null ? AddressGroups.Of(entry.Address) : AddressGroups.Of(from, 0);
+            AddressBookEntry occupant = _new.Occupant(entry, entry.SourceGroup, AddressGroups.Of(entry.Address), out int bucket, out int slot);
+            if (occupant != null)
+            {
+                if (occupant.Failures == 0 || occupant.Dialling) return false;
+                Forget(occupant);
+            }
+            _new.Place(entry, bucket, slot);
             _entries[entry.Address] = entry;
             return true;
         }
 
-        private sealed class Entry
+        /// <summary>A handshake proved a node listens at a gossiped address: it moves to the tried part.</summary>
+        private void Promote(AddressBookEntry entry)
         {
-            public Entry(string address, string source)
+            _new.Remove(entry);
+            if (!entry.IsBootstrap)
             {
-                Address = address;
-                Source = source;
-                LastSeen = DateTimeOffset.Now;
+                MakeTriedRoom();
+                _triedCount++;
             }
+            entry.Source = "Connected";
+        }
 
-            public string Address { get; }
-            public string Source;
-            public Id128 NodeId;
-            public long LastSeenMs;
-            public DateTimeOffset LastSeen;
-            public int Failures;
-            public long NextAttemptMs;
-            public bool IsBootstrap;
-            public bool IsSelf;
-            public bool Dialling;
-            public bool NeighbourOfNeighbour;
-            public long DiscouragedUntilMs;
+        private void MakeTriedRoom()
+        {
+            if (_triedCount < TriedCapacity) return;
+            AddressBookEntry oldest = _entries.Values.Where(e => e.IsTried && !e.IsBootstrap && !e.Dialling).OrderBy(e => e.LastSeenMs).FirstOrDefault();
+            if (oldest != null) Forget(oldest);
+        }
+
+        private void Forget(AddressBookEntry entry)
+        {
+            _entries.Remove(entry.Address);
+            _new.Remove(entry);
+            if (entry.IsTried && !entry.IsBootstrap) _triedCount--;
         }
     }
 }

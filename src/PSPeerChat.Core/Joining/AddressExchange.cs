@@ -105,7 +105,7 @@ namespace PSPeerChat.Joining
                 if (record.NodeId == _self) continue;
                 IPAddress ip = EndPoints.Unmap(record.EndPoint.Address);
                 if (!IsDialable(ip) || (IPAddress.IsLoopback(ip) && !fromLoopback)) continue;
-                _book.Learn(EndPoints.Format(new IPEndPoint(ip, record.EndPoint.Port)), record.NodeId, "Gossip", record.IsNeighbour);
+                _book.Learn(EndPoints.Format(new IPEndPoint(ip, record.EndPoint.Port)), record.NodeId, "Gossip", record.IsNeighbour, link.RemoteEndPoint?.Address);
             }
             return true;
         }

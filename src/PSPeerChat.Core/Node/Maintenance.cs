@@ -122,6 +122,7 @@ namespace PSPeerChat
                 for (int i = 0; i < stalled; i++) _node.Stats.StalledLinkClosed();
                 if (Options.Announcements) _announcer.AnnounceIfDue(now);
                 if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
+                _node.SaveAddressBookIfDue(now);
             }
             finally
             {

@@ -23,6 +23,8 @@ namespace PSPeerChat.Settings
         public const long AddressRequestIntervalMs = 1000;
         public const long AddressReplyIntervalMs = 800; // shorter than the asking interval, so jitter never makes an honest ask "too soon"
         public const long AddressRefreshMs = 30000;
+        /// <summary>How often a node with an address book file saves it (and when it stops).</summary>
+        public const long AddressBookSaveIntervalMs = 60000;
         /// <summary>Address book backoff after the first failure; doubles per failure up to MaxBackoffMs.</summary>
         public const int FirstBackoffMs = 500;
         public const int MaxBackoffMs = 10000;
