@@ -8,7 +8,7 @@ namespace PSPeerChat.Bench
     {
         public const string Usage =
             "PSPeerChat.Bench [--nodes 20] [--messages 2000] [--rate 0] [--runs 3] [--unsigned] [--json-only]\n" +
-            "                 [--consumer threads|poller|event]\n" +
+            "                 [--consumer threads|poller|event] | --idle | --hostile | --soak <minutes>\n" +
             "  --rate      messages per second; 0 sends as fast as Broadcast accepts them\n" +
             "  --unsigned  bench-only: MESSAGE frames unsigned and unverified (PeerNodeOptions.SignMessages = false)\n" +
             "  --consumer  how deliveries are taken: poller = one thread draining every inbox with Receive(list, max),\n" +
@@ -24,6 +24,7 @@ namespace PSPeerChat.Bench
         public bool Help;
         public bool Idle;
         public bool Hostile;
+        public double SoakMinutes;
         public string Consumer = "poller";
 
         public static BenchOptions Parse(string[] args)
@@ -50,6 +51,7 @@ namespace PSPeerChat.Bench
                     case "--help": o.Help = true; break;
                     case "--idle": o.Idle = true; break;
                     case "--hostile": o.Hostile = true; break;
+                    case "--soak": o.SoakMinutes = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException("unknown argument '" + args[i] + "'");
                 }
             }

@@ -95,7 +95,7 @@ namespace PSPeerChat.Bench
         /// the worst case) and sends, in turn, its own largest messages, messages from fresh identities, junk DIRECTs,
         /// announcements and frames of an unknown type, as fast as the socket takes them.
         /// </summary>
-        private static void Attack(PeerNode victim, CancellationToken stop)
+        internal static void Attack(PeerNode victim, CancellationToken stop)
         {
             string big = new string('x', 60000);
             while (!stop.IsCancellationRequested)
@@ -133,7 +133,7 @@ namespace PSPeerChat.Bench
             }
         }
 
-        private static HelloFrame Handshake(NetworkStream stream, NodeIdentity me)
+        internal static HelloFrame Handshake(NetworkStream stream, NodeIdentity me)
         {
             var nonce = new byte[HelloFrame.NonceSize];
             System.Security.Cryptography.RandomNumberGenerator.Fill(nonce);

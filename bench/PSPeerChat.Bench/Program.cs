@@ -32,6 +32,12 @@ namespace PSPeerChat.Bench
                 return 0;
             }
 
+            if (options.SoakMinutes > 0)
+            {
+                SoakRun.Execute(options.SoakMinutes);
+                return 0;
+            }
+
             if (options.Hostile)
             {
                 HostileRun.Execute();
