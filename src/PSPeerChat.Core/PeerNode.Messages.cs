@@ -43,8 +43,8 @@ namespace PSPeerChat
         public long BudgetDrops => Stats.BudgetDrops;
 
         /// <summary>
-        /// Times a link's reading was paused because its neighbour sent more than 5,000 frames or 8 MiB a second (20,000
-        /// frames or 32 MiB at once): nothing is dropped, the neighbour is slowed down (protocol.md §8.8).
+        /// Times a link's reading was paused because its neighbour sent more than 5,000 frames or 1 MiB a second (20,000
+        /// frames or 4 MiB at once): nothing is dropped, the neighbour is slowed down (protocol.md §8.8).
         /// </summary>
         public long ReadPauses => Stats.ReadPauses;
 

@@ -73,8 +73,8 @@ namespace PSPeerChat.Settings
         // Per-link read rates (protocol.md §8.8): over them the link's reader pauses, so its sender is pushed back by TCP.
         public const double ReadFramesPerSecond = 5000;
         public const double ReadFramesBurst = 20000;
-        public const double ReadBytesPerSecond = 8 * 1024 * 1024;
-        public const double ReadBytesBurst = 32 * 1024 * 1024;
+        public const double ReadBytesPerSecond = 1024 * 1024;
+        public const double ReadBytesBurst = 4 * 1024 * 1024;
 
         // Fault score (protocol.md §8.7): one point per frame over budget or DIRECT that does not open; halves every minute.
         public const double FaultScoreLimit = 500;
