@@ -169,5 +169,27 @@ namespace PSPeerChat.Core.Tests
             int differs = Enumerable.Range(0, 32).First(i => bob.Id[i] != other[i]);
             Assert.Equal(bob.Id, victim.SendDirect(bob.Id.Substring(0, differs + 1), "a prefix only bob's id has").To);
         }
+
+        [Fact]
+        public async Task Newcomers_heard_every_second_for_two_minutes_make_the_node_announce_a_few_times_not_every_two_seconds()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode victim = net.Start("victim", o => o.AnnounceInterval = TimeSpan.FromMinutes(1));
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, victim, name: "gossip");
+            raw.StartCapture();
+
+            for (int second = 0; second < 120; second++)
+            {
+                long now = net.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+                await raw.SendAsync(Frames.WithHops(MessageFrame.CreateAnnounce(NodeIdentity.Create(), Id128.NewRandom(), "newcomer-" + second, now, 32).Frame, 2));
+                await net.TickAsync();
+            }
+            await Eventually.UntilAsync(() => victim.GetDirectory().Length == 121, TestNetwork.Wait, "the victim learned every newcomer");
+
+            int own = raw.CapturedFrames().Count(b => b[0] == (byte)FrameType.Announce && Id128.Read(b, Frames.BodyOrigin) == victim.NodeId);
+            // Once for the new link, three answers at once, then one more a minute: every node of a network hearing
+            // this flood would otherwise announce 60 times, each announcement reaching every node.
+            Assert.InRange(own, 2, 7);
+        }
     }
 }

@@ -53,6 +53,11 @@ namespace PSPeerChat.Settings
 
         // Announcements (protocol.md §4.3): after a change, announce again, but not more often than this.
         public const long AnnounceGapMs = 2000;
+        /// <summary>
+        /// Announcements made because a newcomer was heard through the flood: this many at once, and one more per
+        /// AnnounceInterval, so a flood of fresh identities cannot make every node announce every 2 s (§4.3).
+        /// </summary>
+        public const double NewcomerAnswersBurst = 3;
 
         // Directory (protocol.md §4.3): a node is a newcomer for its first 10 minutes; a newcomer not seen for 10 minutes,
         // or a known node not seen for a day, may make room for another; nothing else can be evicted.
