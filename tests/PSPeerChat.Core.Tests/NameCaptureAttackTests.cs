@@ -67,6 +67,7 @@ namespace PSPeerChat.Core.Tests
 
                 Assert.Equal(0, victim.BudgetDrops); // every one got in
                 Assert.Equal(10_000, victim.GetDirectory().Length); // full: the oldest newcomers, unseen for ten minutes, made room
+                Assert.Equal(0, victim.DirectoryRefused);
                 AssertRefused(victim, "alice", alice.Id, impostor.ToString());
                 Assert.Contains(victim.GetDirectory(), e => e.Id == alice.Id);
                 Assert.Equal(alice.Id, victim.SendDirect(alice.Id, "by id").To); // a full id always picks the one
