@@ -90,6 +90,36 @@ Describe 'Identity files' {
     }
 }
 
+Describe 'A name two nodes use' {
+    BeforeAll {
+        $hub = Start-PeerNode -Name 'amb-hub' -Port 0 -TargetPeers 0
+        # A session holds one node of a name; the second twin is started through the API, as another process would.
+        $options = [PSPeerChat.PeerNodeOptions]@{ Name = 'amb-twin'; Port = 0; ListenAddress = '127.0.0.1'; TargetPeers = 0 }
+        $twins = @((Start-PeerNode -Name 'amb-twin' -Port 0 -TargetPeers 0), [PSPeerChat.PeerNode]::Start($options))
+        Connect-TestTopology -Nodes @($hub, $twins[0], $twins[1]) -Edges @(@(1, 0), @(2, 0))
+        $null = Wait-Until { @(Get-PeerDirectory -Node $hub 'amb-twin').Count -eq 2 } -TimeoutSec 10 -Because 'the hub knows both twins'
+    }
+    AfterAll {
+        $hub, $twins[0] | Stop-PeerNode -Confirm:$false
+        $twins[1].Stop()
+    }
+
+    It 'is refused with both candidates listed, and the full id picks one' {
+        $err = Get-ErrorRecord { Send-PeerMessage -Node $hub -To 'amb-twin' -Text 'which one?' -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AmbiguousRecipient*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'amb-twin'
+        foreach ($twin in $twins) { $err.Exception.Message | Should -Match $twin.ShortId }
+        $err.Exception.Message | Should -Match 'first seen'
+        $err.Exception.Message | Should -Not -Match 'Parameter' -Because 'the .NET parameter tail is stripped'
+        @($err.Exception.InnerException.Candidates.Id | Sort-Object) | Should -Be @($twins.Id | Sort-Object)
+        $hub.MessagesSent | Should -Be 0
+
+        (Send-PeerMessage -Node $hub -To $twins[1].Id -Text 'for the second twin' -PassThru).To | Should -Be $twins[1].Id
+        (Receive-PeerMessage -Node $twins[1] -Wait -Count 1 -Timeout 10).Text | Should -Be 'for the second twin'
+    }
+}
+
 Describe 'Directory and direct messages in a line of five nodes' {
     BeforeAll {
         $line = @(0..4 | ForEach-Object { Start-PeerNode -Name "dm-$_" -Port 0 -TargetPeers 0 })
@@ -150,6 +180,15 @@ Describe 'Directory and direct messages in a line of five nodes' {
         $err.FullyQualifiedErrorId | Should -BeLike 'UnknownRecipient*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $err.Exception.Message | Should -Match 'Get-PeerDirectory'
+    }
+
+    It 'shows when each node was first heard of' {
+        $dir = Get-PeerDirectory -Node $line[0]
+        foreach ($entry in $dir) {
+            $entry.FirstSeen | Should -BeOfType [DateTimeOffset]
+            $entry.FirstSeen | Should -BeLessOrEqual $entry.LastSeen
+        }
+        ($dir | Format-Table | Out-String) | Should -Match 'FirstSeen'
     }
 
     It 'marks signed broadcasts verified and shows the fingerprint beside the name' {

@@ -13,6 +13,13 @@ namespace PSPeerChat
 
         public string Name { get; internal set; }
 
+        /// <summary>
+        /// When this node first heard of it. A node first heard of less than 10 minutes ago is a newcomer: it cannot push
+        /// anyone out of the directory, and a name or prefix it shares with another node is refused (protocol.md §4.3).
+        /// </summary>
+        public DateTimeOffset FirstSeen { get; internal set; }
+
+        /// <summary>When this node last heard of it (its announcement or its handshake).</summary>
         public DateTimeOffset LastSeen { get; internal set; }
 
         /// <summary>Links between this node and that one when it last announced itself (1 = a neighbour).</summary>

@@ -57,6 +57,13 @@ namespace PSPeerChat
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
         public long InboxDropped => _inbox.Dropped;
 
+        /// <summary>
+        /// Nodes not put into the directory (and renames not taken) because it was full of nodes it keeps: a newcomer
+        /// pushes out only a node nobody has heard of for a while (protocol.md §4.3). Rising, it means someone is filling
+        /// the directory with identities; nodes already known are not affected.
+        /// </summary>
+        public long DirectoryRefused => _directory.Refused;
+
         /// <summary>Messages waiting in the inbox.</summary>
         public int InboxCount => _inbox.Count;
 

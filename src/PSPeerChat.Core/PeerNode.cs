@@ -47,7 +47,7 @@ namespace PSPeerChat
 
             _links = new LinkTable(identity.NodeId, new LinkLimits(options));
             _inbox = new MessageInbox(options.InboxCapacity, options.InboxBytes);
-            _directory = new PeerDirectory(options.DirectoryCapacity);
+            _directory = new PeerDirectory(options.DirectoryCapacity, options.DirectoryBytes, Clock);
             _events = new NodeEvents(this);
             var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);
             var router = new FloodRouter(seen, identity.NodeId);

@@ -137,8 +137,17 @@ namespace PSPeerChat
         /// <summary>How often a node announces itself to the network even when nothing changed.</summary>
         public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-        /// <summary>Nodes remembered in the directory at most.</summary>
+        /// <summary>
+        /// Nodes remembered in the directory at most. When it is full, only a node not heard of for a while makes room
+        /// (a newcomer after 10 minutes, a known node after a day); newcomers never push anyone out (protocol.md §4.3).
+        /// </summary>
         public int DirectoryCapacity { get; set; } = 10000;
+
+        /// <summary>
+        /// Bytes the directory may hold at most (an entry weighs 384 plus two a character of its name), bounding it as
+        /// DirectoryCapacity does; the default holds 10,000 entries with the longest names.
+        /// </summary>
+        public long DirectoryBytes { get; set; } = 5L * 1024 * 1024;
 
         /// <summary>
         /// Benchmark switch only (internal, set by bench/PSPeerChat.Bench through InternalsVisibleTo): false sends
@@ -185,6 +194,8 @@ namespace PSPeerChat
             if (SeenCacheCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SeenCacheCapacity), "The seen cache needs room for at least one message id.");
             if (SeenCacheLifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SeenCacheLifetime), "SeenCacheLifetime must be positive.");
             if (DirectoryCapacity < 1) throw new ArgumentOutOfRangeException(nameof(DirectoryCapacity), "The directory needs room for at least one node.");
+            long heaviestEntry = Tunables.DirectoryEntryBytes + 2L * ProtocolLimits.MaxNameBytes;
+            if (DirectoryBytes < heaviestEntry) throw new ArgumentOutOfRangeException(nameof(DirectoryBytes), DirectoryBytes, "The directory needs room for at least one node with the longest name (" + heaviestEntry + " bytes).");
             if (HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(HopLimit), "The hop limit must be at least 1.");
             if (MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeers), "MaxPeers must be at least 1.");
             if (MaxTextPeers < 0) throw new ArgumentOutOfRangeException(nameof(MaxTextPeers), "MaxTextPeers must be 0 (no text peers) or more.");

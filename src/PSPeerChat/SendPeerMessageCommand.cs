@@ -49,6 +49,11 @@ namespace PSPeerChat.Commands
                 PeerMessage sent = To == null ? _node.Broadcast(Text) : _node.SendDirect(To, Text);
                 if (PassThru) WriteObject(sent);
             }
+            catch (AmbiguousRecipientException ex)
+            {
+                // Not sent: the name or prefix matches several nodes (one of them may be an impostor). The candidates go with the error.
+                WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "AmbiguousRecipient", ErrorCategory.InvalidArgument, To));
+            }
             catch (ArgumentException ex) when (ex.ParamName == "recipient")
             {
                 WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "UnknownRecipient", ErrorCategory.ObjectNotFound, To));

@@ -101,10 +101,12 @@ namespace PSPeerChat.Core.Tests
             await net.LinkAsync(2, 0);
             await Eventually.UntilAsync(() => net[0].GetDirectory().Count(e => e.Name == "twin") == 2, Wait, "the hub's directory lists both twins", net.DescribeDirectories);
 
-            var e = Assert.Throws<ArgumentException>(() => net[0].SendDirect("TWIN", "which one?"));
+            var e = Assert.Throws<AmbiguousRecipientException>(() => net[0].SendDirect("TWIN", "which one?"));
             Assert.Contains("ambiguous", e.Message);
             Assert.Contains(net[1].ShortId, e.Message);
             Assert.Contains(net[2].ShortId, e.Message);
+            Assert.Equal("recipient", e.ParamName);
+            Assert.Equal(new[] { net[1].Id, net[2].Id }.OrderBy(x => x), e.Candidates.Select(c => c.Id).OrderBy(x => x));
             Assert.Equal(0, net[0].MessagesSent);
 
             PeerMessage byId = net[0].SendDirect(net[2].Id, "for the second twin");

@@ -42,6 +42,7 @@ namespace PSPeerChat.Core.Tests
         [Theory]
         [InlineData("SeenCacheCapacity")]
         [InlineData("DirectoryCapacity")]
+        [InlineData("DirectoryBytes")]
         public void A_cache_without_room_is_refused_before_a_port_is_taken(string setting)
         {
             var network = new PSPeerChat.Transport.MemoryNetwork();
@@ -49,7 +50,8 @@ namespace PSPeerChat.Core.Tests
             {
                 o.Network = network;
                 if (setting == "SeenCacheCapacity") o.SeenCacheCapacity = 0;
-                else o.DirectoryCapacity = 0;
+                else if (setting == "DirectoryCapacity") o.DirectoryCapacity = 0;
+                else o.DirectoryBytes = 511; // an entry with a 64-character name weighs 512
             });
             Assert.Equal(setting, error.ParamName);
             Assert.Equal(0, network.ListenerCount);

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 using PSPeerChat.Inbox;
 using PSPeerChat.Links;
 using PSPeerChat.Protocol;
+using PSPeerChat.Settings;
 using PSPeerChat.Stats;
 using PSPeerChat.Timing;
 
@@ -137,6 +137,10 @@ namespace PSPeerChat
             };
         }
 
+        /// <summary>
+        /// The one node <paramref name="recipient"/> means (protocol.md §4.3): a full id, or a name or id prefix that matches
+        /// exactly one node. Several matches are refused, whoever came first: the node does not guess whom to encrypt to.
+        /// </summary>
         private PeerDirectoryEntry ResolveRecipient(string recipient)
         {
             List<PeerDirectoryEntry> matches = _directory.Find(recipient, _node.Name);
@@ -145,7 +149,7 @@ namespace PSPeerChat
             {
                 throw new ArgumentException("No node '" + recipient + "' in the directory of " + _node.Name + ". Get-PeerDirectory lists the nodes it has heard of; give a name, an id or an id prefix.", nameof(recipient));
             }
-            throw new ArgumentException("'" + recipient + "' is ambiguous: " + string.Join(", ", matches.Select(m => m.Name + " (" + m.ShortId + ")")) + ". Give the id (or a longer prefix) instead of the name.", nameof(recipient));
+            throw new AmbiguousRecipientException(recipient, _node.Name, matches, _clock.GetLocalNow(), Tunables.NewcomerTime);
         }
     }
 }

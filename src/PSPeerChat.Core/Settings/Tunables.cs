@@ -55,6 +55,19 @@ namespace PSPeerChat.Settings
 
         // Announcements (protocol.md §4.3): after a change, announce again, but not more often than this.
         public const long AnnounceGapMs = 2000;
+        /// <summary>
+        /// Announcements made because a newcomer was heard through the flood: this many at once, and one more per
+        /// AnnounceInterval, so a flood of fresh identities cannot make every node announce every 2 s (§4.3).
+        /// </summary>
+        public const double NewcomerAnswersBurst = 3;
+
+        // Directory (protocol.md §4.3): a node is a newcomer for its first 10 minutes; a newcomer not seen for 10 minutes,
+        // or a known node not seen for a day, may make room for another; nothing else can be evicted.
+        public static readonly TimeSpan NewcomerTime = TimeSpan.FromMinutes(10);
+        public static readonly TimeSpan NewcomerStaleAfter = TimeSpan.FromMinutes(10);
+        public static readonly TimeSpan KnownStaleAfter = TimeSpan.FromHours(24);
+        /// <summary>What an entry weighs besides its name (two bytes a character): the entry, its key, list and table slots.</summary>
+        public const int DirectoryEntryBytes = 384;
 
         // Replay window (protocol.md §8.3): it never closes below this (or the acceptance window, if shorter), even under a flood.
         public const long MinimumReplayWindowMs = 10000;
