@@ -48,6 +48,18 @@ namespace PSPeerChat
         /// </summary>
         public long ReadPauses => Stats.ReadPauses;
 
+        /// <summary>
+        /// The proof of work this node puts on what it sends and requires of what it receives, in hashes per byte; 0: off
+        /// (Start-PeerNode -ProofOfWork, protocol.md §3.10).
+        /// </summary>
+        public int ProofOfWork => Options.ProofOfWork;
+
+        /// <summary>
+        /// Messages and direct messages dropped, neither delivered nor relayed, because they did not carry the proof of work
+        /// this node requires (ProofOfWork; each copy counts): their senders' setting is lower than this node's (protocol.md §3.10).
+        /// </summary>
+        public long ProofOfWorkDrops => Stats.ProofOfWorkDrops;
+
         /// <summary>Links closed (CloseReason OverBudget) because their fault score passed its limit (protocol.md §8.7).</summary>
         public long OverBudgetLinksClosed => Stats.OverBudgetLinksClosed;
 

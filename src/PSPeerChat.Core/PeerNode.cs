@@ -51,7 +51,7 @@ namespace PSPeerChat
             _events = new NodeEvents(this);
             var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);
             var router = new FloodRouter(seen, identity.NodeId);
-            var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages);
+            var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages, options.ProofOfWork);
             _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock);
             _announcer = new Announcer(this, _messaging, _directory, Clock);
             _book = AddressBookStore.Open(options.EffectiveAddressBookPath, options.AddressBookCapacity, Clock, out _bookStore);

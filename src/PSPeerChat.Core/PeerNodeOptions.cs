@@ -138,6 +138,13 @@ namespace PSPeerChat
         public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromMinutes(1);
 
         /// <summary>
+        /// Proof of work, in hashes per byte (protocol.md §3.10): 0 (the default) turns it off. Above 0 the node proves every
+        /// broadcast and direct message it sends with on average ProofOfWork × (frame bytes + 1000) SHA-256 hashes, and drops,
+        /// before the signature check and before relaying, every one it receives that carries less.
+        /// </summary>
+        public int ProofOfWork { get; set; }
+
+        /// <summary>
         /// Nodes remembered in the directory at most. When it is full, only a node not heard of for a while makes room
         /// (a newcomer after 10 minutes, a known node after a day); newcomers never push anyone out (protocol.md §4.3).
         /// </summary>
@@ -196,6 +203,8 @@ namespace PSPeerChat
             if (DirectoryCapacity < 1) throw new ArgumentOutOfRangeException(nameof(DirectoryCapacity), "The directory needs room for at least one node.");
             long heaviestEntry = Tunables.DirectoryEntryBytes + 2L * ProtocolLimits.MaxNameBytes;
             if (DirectoryBytes < heaviestEntry) throw new ArgumentOutOfRangeException(nameof(DirectoryBytes), DirectoryBytes, "The directory needs room for at least one node with the longest name (" + heaviestEntry + " bytes).");
+            if (ProofOfWork < 0 || ProofOfWork > Protocol.ProofOfWork.MaxDifficulty)
+                throw new ArgumentOutOfRangeException(nameof(ProofOfWork), ProofOfWork, "ProofOfWork must be between 0 (off) and " + Protocol.ProofOfWork.MaxDifficulty + " hashes per byte.");
             if (HopLimit < 1) throw new ArgumentOutOfRangeException(nameof(HopLimit), "The hop limit must be at least 1.");
             if (MaxPeers < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeers), "MaxPeers must be at least 1.");
             if (MaxTextPeers < 0) throw new ArgumentOutOfRangeException(nameof(MaxTextPeers), "MaxTextPeers must be 0 (no text peers) or more.");

@@ -9,8 +9,8 @@ namespace PSPeerChat.Flood
     /// <summary>
     /// The receive side of the flood (protocol.md §8.2): every MESSAGE, ANNOUNCE and DIRECT from a PeerChat link goes
     /// through the same ordered checks, cheapest first, and nothing is delivered or relayed before all of them passed:
-    /// duplicate (untouched bytes), structure, replay window, a byte-identical copy already being checked on another
-    /// link, signature, then route. The simulation tests drive this same receiver.
+    /// duplicate (untouched bytes), structure, replay window, proof of work, budgets, a byte-identical copy already being
+    /// checked on another link, signature, then route. The simulation tests drive this same receiver.
     /// </summary>
     internal sealed class FloodReceiver
     {
@@ -24,10 +24,13 @@ namespace PSPeerChat.Flood
         // Origins whose signed frames this node accepted, the most recent 65,536: any other spends the new-origin budget.
         private readonly BoundedSet<Id128> _origins = new BoundedSet<Id128>(Tunables.KnownOriginsCapacity);
         private readonly bool _verifyMessages;
+        private readonly int _proofOfWork;
 
         /// <param name="verifyMessages">False only for the bench's unsigned runs: MESSAGE frames then carry no signature.</param>
-        public FloodReceiver(FloodRouter router, ReplayWindow window, NodeIdentity identity, SignatureVerifier verifier, NodeStats stats, bool verifyMessages = true)
+        /// <param name="proofOfWork">The work a MESSAGE or DIRECT must carry, in hashes per byte (protocol.md §3.10); 0: none.</param>
+        public FloodReceiver(FloodRouter router, ReplayWindow window, NodeIdentity identity, SignatureVerifier verifier, NodeStats stats, bool verifyMessages = true, int proofOfWork = 0)
         {
+            _proofOfWork = proofOfWork;
             _router = router;
             _window = window;
             _identity = identity;
@@ -76,6 +79,16 @@ namespace PSPeerChat.Flood
             if (!_window.IsFresh(decoded.TimestampMs))
             {
                 _stats.ReplayRefused(); // a replay or a wrong clock: dropped, the link may be honest
+                return FloodDelivery.None;
+            }
+            // The price of a message (protocol.md §3.10), before anything costs more than two hashes: a frame without enough
+            // work is neither relayed nor delivered, spends no budget and is not remembered (a copy stripped of its work
+            // cannot suppress the proven one). A fault only for the neighbour's own (hops 1): an honest relay with a lower
+            // setting passes on what it accepted.
+            if (_proofOfWork > 0 && type != FrameType.Announce && !ProofOfWork.IsProven(decoded, _proofOfWork))
+            {
+                _stats.ProofOfWorkDrop();
+                linkClosed = decoded.Hops <= 1 && from.Fault("a " + type.ToString().ToUpperInvariant() + " of its own without the proof of work this node requires (" + _proofOfWork + " hashes per byte)");
                 return FloodDelivery.None;
             }
             // Budgets before any signature is checked: what a link brings from fresh identities, and DIRECTs, which

@@ -25,6 +25,7 @@ namespace PSPeerChat
         private readonly NodeStats _stats;
         private readonly NodeEvents _events;
         private readonly TimeProvider _clock;
+        private readonly WorkQueue _textLineWork = new WorkQueue(Tunables.TextLineWorkQueue);
 
         public Messaging(PeerNode node, FloodRouter router, LinkTable links, MessageInbox inbox, PeerDirectory directory, NodeStats stats, NodeEvents events, TimeProvider clock)
         {
@@ -40,9 +41,13 @@ namespace PSPeerChat
 
         private PeerNodeOptions Options => _node.Options;
 
+        /// <summary>Flag bit 1 when this node proves what it sends (protocol.md §3.10).</summary>
+        private MessageFlags Work => Options.ProofOfWork > 0 ? MessageFlags.ProofOfWork : MessageFlags.None;
+
         public PeerMessage Broadcast(string text)
         {
-            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.None, text, Options.SignMessages);
+            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, Work, text, Options.SignMessages);
+            ProveOrThrow(message);
             Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             _stats.MessageSent();
             return ToPeerMessage(message, null, 0, verified: Options.SignMessages);
@@ -53,7 +58,8 @@ namespace PSPeerChat
             PeerDirectoryEntry target = ResolveRecipient(recipient);
             Id128.TryParse(target.Id, out Id128 recipientId);
             if (!_directory.TryGetEncryptionKey(recipientId, out byte[] key)) throw new ArgumentException("The node " + target + " has not announced an encryption key yet; wait for its announcement (Get-PeerDirectory) and try again.", nameof(recipient));
-            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text);
+            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text, Work);
+            ProveOrThrow(message);
             Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             _stats.MessageSent();
             PeerMessage sent = ToPeerMessage(message, null, 0, verified: true);
@@ -62,6 +68,24 @@ namespace PSPeerChat
             sent.IsDirect = true;
             sent.To = target.Id;
             return sent;
+        }
+
+        /// <summary>
+        /// Searches the nonce of a message this node sends (protocol.md §3.10), on the caller's thread; false when none
+        /// was found within the time limit (its signed timestamp would be too old to cross the network).
+        /// </summary>
+        private bool Prove(FloodMessage message)
+        {
+            return Options.ProofOfWork == 0 || ProofOfWork.TrySolve(message.Frame, Options.ProofOfWork, Tunables.ProofOfWorkTimeLimit, out _);
+        }
+
+        private void ProveOrThrow(FloodMessage message)
+        {
+            if (Prove(message)) return;
+            int body = message.Frame.Length - ProtocolLimits.LengthPrefix;
+            throw new TimeoutException("The proof of work for this message (" + Options.ProofOfWork + " hashes per byte on " + body + " bytes: "
+                + (ProofOfWork.ExpectedHashes(Options.ProofOfWork, body) / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)
+                + " million hashes on average) was not found within " + Tunables.ProofOfWorkTimeLimit.TotalSeconds + " s; nothing was sent. Send a shorter message, or start the node with a lower -ProofOfWork.");
         }
 
         /// <summary>Starts a message of this node (or of a text peer it fronts for) on every link but <paramref name="except"/>; returns on how many.</summary>
@@ -93,10 +117,24 @@ namespace PSPeerChat
                 _stats.TextLineDropped(); // over the text peer's budget: every node would verify what we sign for it
                 return true;
             }
-            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), link.Address, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.TextOrigin, text);
+            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), link.Address, _clock.UnixNowMs(), Options.HopLimit, MessageFlags.TextOrigin | Work, text);
+            if (Options.ProofOfWork == 0) SendTextLine(message, link);
+            else if (!_textLineWork.TryPost(() => ProveTextLine(message, link))) _stats.TextLineDropped(); // the gateway is behind with the work
+            return true;
+        }
+
+        private void SendTextLine(FloodMessage message, Link link)
+        {
             if (Originate(message, link, 0) > 0) _stats.MessageRelayed();
             Deliver(message, link, verified: false);
-            return true;
+        }
+
+        /// <summary>A text peer's line whose work the gateway does off the link's loop (protocol.md §5, §3.10), in order.</summary>
+        private void ProveTextLine(FloodMessage message, Link link)
+        {
+            if (_node.State != PeerNodeState.Running) return;
+            if (Prove(message)) SendTextLine(message, link);
+            else _stats.TextLineDropped();
         }
 
         /// <summary>A broadcast the flood receiver accepted.</summary>

@@ -12,7 +12,8 @@ namespace PSPeerChat.Protocol
     /// <summary>
     /// DIRECT, an end-to-end encrypted message to one node, flooded like a broadcast (protocol.md §3.9). Body:
     /// type(1) flags(1) hopLimit(1) id(16) recipientId(16) timestampMs(8) ephemeralKey(32) nonce(12)
-    /// ciphertext(n + 16-byte tag) hops(1).
+    /// ciphertext(n + 16-byte tag) [nonce(8)] hops(1); the proof-of-work nonce only with flag bit 1 (§3.10), found after
+    /// encrypting, outside the associated data.
     /// The key is HKDF-SHA256 of X25519(ephemeral, recipient), so only the recipient can read it; the sender's id,
     /// key, name and signature travel inside the ciphertext, so relays learn neither the text nor the sender.
     /// The clear header, nonce included, is the AEAD's associated data: nobody can move the message to another
@@ -34,19 +35,19 @@ namespace PSPeerChat.Protocol
         private static readonly SecureRandom Random = new SecureRandom();
 
         /// <summary>Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.</summary>
-        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text)
+        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(senderName ?? string.Empty);
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
             if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
 
             int plainLength = PlainFixed + nameBytes.Length + textBytes.Length;
-            int body = HeaderSize + plainLength + TagSize + 1;
+            int body = HeaderSize + plainLength + TagSize + ProofSize(flags) + 1;
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
             frame[o] = (byte)FrameType.Direct;
-            frame[o + 1] = 0;
+            frame[o + 1] = (byte)flags;
             frame[o + 2] = hopLimit;
             id.Write(frame, o + MessageFrame.IdOffset);
             recipientId.Write(frame, o + RecipientOffset);
@@ -74,8 +75,11 @@ namespace PSPeerChat.Protocol
             aead.DoFinal(frame, o + HeaderSize + written);
             frame[frame.Length - 1] = 1;
 
-            return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, MessageFlags.None, text ?? string.Empty, frame);
+            return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, flags, text ?? string.Empty, frame);
         }
+
+        /// <summary>Bytes of the proof-of-work nonce before the hop count: 8 with flag bit 1, else none.</summary>
+        private static int ProofSize(MessageFlags flags) => ProofOfWork.Carries(FrameType.Direct, flags) ? ProofOfWork.NonceSize : 0;
 
         /// <summary>Decodes the clear header of a DIRECT body (relays need no more); copies the frame. Null with a reason when malformed.</summary>
         public static FloodMessage TryDecode(byte[] buffer, int bodyOffset, int bodyLength, out string error)
@@ -89,6 +93,12 @@ namespace PSPeerChat.Protocol
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + bodyLength];
             Buffer.BlockCopy(buffer, bodyOffset - ProtocolLimits.LengthPrefix, frame, 0, frame.Length);
             int o = ProtocolLimits.LengthPrefix;
+            var flags = (MessageFlags)frame[o + 1];
+            if (bodyLength < MinBody + ProofSize(flags))
+            {
+                error = "DIRECT frame shorter than its header";
+                return null;
+            }
             byte hopLimit = frame[o + 2];
             byte hops = frame[frame.Length - 1];
             if (hops == 0 || hops > hopLimit)
@@ -97,7 +107,7 @@ namespace PSPeerChat.Protocol
                 return null;
             }
             return new FloodMessage(FrameType.Direct, Id128.Read(frame, o + MessageFrame.IdOffset), default, Id128.Read(frame, o + RecipientOffset), null,
-                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, (MessageFlags)frame[o + 1], null, frame);
+                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, flags, null, frame);
         }
 
         /// <summary>
@@ -109,7 +119,7 @@ namespace PSPeerChat.Protocol
             senderKey = null;
             byte[] frame = message.Frame;
             int o = ProtocolLimits.LengthPrefix;
-            int cipherLength = frame.Length - 1 - o - HeaderSize;
+            int cipherLength = frame.Length - 1 - ProofSize(message.Flags) - o - HeaderSize;
             byte[] shared = new byte[32];
             try
             {

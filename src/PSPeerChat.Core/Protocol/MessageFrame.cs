@@ -6,8 +6,9 @@ namespace PSPeerChat.Protocol
     /// <summary>
     /// MESSAGE and ANNOUNCE, the signed flooded frames (protocol.md §3.2, §3.8). Body layout:
     /// type(1) flags(1) hopLimit(1) id(16) originId(16) timestampMs(8, signed) originKey(32) nameLength(1) name(n)
-    /// payload(rest) signature(64) hops(1). The signature covers every byte before it: all but the hop count, which
-    /// relays change, and which therefore sits last. MESSAGE's payload is UTF-8 text; ANNOUNCE's is the X25519 key.
+    /// payload(rest) signature(64) [nonce(8)] hops(1). The signature covers every byte before it: all but the hop count,
+    /// which relays change, and which therefore sits last, and the proof-of-work nonce of a MESSAGE with flag bit 1
+    /// (§3.10), found after signing. MESSAGE's payload is UTF-8 text; ANNOUNCE's is the X25519 key.
     /// </summary>
     internal static class MessageFrame
     {
@@ -31,13 +32,17 @@ namespace PSPeerChat.Protocol
             return Create(FrameType.Announce, signer, id, name, timestampMs, hopLimit, MessageFlags.None, signer.EncryptionPublicKey);
         }
 
+        /// <summary>Bytes after the payload: the signature, the proof-of-work nonce when the flags carry one, the hop count.</summary>
+        private static int TrailerOf(FrameType type, MessageFlags flags) => Trailer + (ProofOfWork.Carries(type, flags) ? ProofOfWork.NonceSize : 0);
+
         private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true, string text = null)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(originName ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("The name is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(originName));
             if (hopLimit == 0) throw new ArgumentOutOfRangeException(nameof(hopLimit), "The hop limit must be at least 1.");
 
-            int body = MinBody + nameBytes.Length + payload.Length;
+            int trailer = TrailerOf(type, flags);
+            int body = NameLengthOffset + 1 + nameBytes.Length + payload.Length + trailer;
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
@@ -52,9 +57,9 @@ namespace PSPeerChat.Protocol
             int n = o + NameLengthOffset + 1;
             Buffer.BlockCopy(nameBytes, 0, frame, n, nameBytes.Length);
             Buffer.BlockCopy(payload, 0, frame, n + nameBytes.Length, payload.Length);
-            int signed = body - Trailer;
+            int signed = body - trailer;
             if (sign) signer.Sign(frame, o, signed, frame, o + signed);
-            frame[frame.Length - 1] = 1; // the origin's copy travels its first link
+            frame[frame.Length - 1] = 1; // the origin's copy travels its first link; a proof's nonce is searched after (ProofOfWork.TrySolve)
 
             return new FloodMessage(type, id, signer.NodeId, default, originName ?? string.Empty, timestampMs, 1, hopLimit, flags, text, frame);
         }
@@ -87,6 +92,13 @@ namespace PSPeerChat.Protocol
             Buffer.BlockCopy(buffer, bodyOffset - ProtocolLimits.LengthPrefix, frame, 0, frame.Length);
             int o = ProtocolLimits.LengthPrefix;
             var type = (FrameType)frame[o];
+            var flags = (MessageFlags)frame[o + 1];
+            int trailer = TrailerOf(type, flags);
+            if (bodyLength < NameLengthOffset + 1 + trailer)
+            {
+                error = "frame shorter than its header";
+                return null;
+            }
             byte hopLimit = frame[o + 2];
             byte hops = frame[frame.Length - 1];
             if (hops == 0 || hops > hopLimit)
@@ -96,7 +108,7 @@ namespace PSPeerChat.Protocol
             }
             int nameLength = frame[o + NameLengthOffset];
             int nameOffset = o + NameLengthOffset + 1;
-            int payloadEnd = frame.Length - Trailer;
+            int payloadEnd = frame.Length - trailer;
             if (nameLength > ProtocolLimits.MaxNameBytes || nameOffset + nameLength > payloadEnd)
             {
                 error = "name length out of range";
@@ -127,7 +139,7 @@ namespace PSPeerChat.Protocol
                 return null;
             }
             return new FloodMessage(type, Id128.Read(frame, o + IdOffset), Id128.Read(frame, o + OriginOffset), default, name,
-                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, (MessageFlags)frame[o + 1], text, frame);
+                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, flags, text, frame);
         }
 
         /// <summary>True when the origin's key hashes to the origin id and signed every byte before the signature.</summary>
@@ -135,7 +147,7 @@ namespace PSPeerChat.Protocol
         {
             byte[] f = message.Frame;
             int o = ProtocolLimits.LengthPrefix;
-            int signed = f.Length - o - Trailer;
+            int signed = f.Length - o - TrailerOf(message.Type, message.Flags);
             return verifier.Verify(message.OriginId, f, o + KeyOffset, f, o, signed, f, o + signed);
         }
 

@@ -93,6 +93,12 @@ namespace PSPeerChat.Settings
         public const double FaultScoreLimit = 500;
         public static readonly TimeSpan FaultHalfLife = TimeSpan.FromMinutes(1);
 
+        // Proof of work (protocol.md §3.10): a sender gives up on a message whose work takes longer (its signed timestamp
+        // ages meanwhile, and the frame must still cross the network within the acceptance window); a gateway holds at
+        // most this many of its text peers' lines waiting for their work.
+        public static readonly TimeSpan ProofOfWorkTimeLimit = TimeSpan.FromSeconds(60);
+        public const int TextLineWorkQueue = 64;
+
         // DIRECTs to this node that failed to open, remembered by hash so a repeat is not opened again (protocol.md §8.4).
         public const int FailedFramesCapacity = 4096;
 

@@ -25,6 +25,7 @@ namespace PSPeerChat.Stats
         private long _budgetDrops;
         private long _readPauses;
         private long _overBudgetLinksClosed;
+        private long _proofOfWorkDrops;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -42,6 +43,7 @@ namespace PSPeerChat.Stats
         public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
+        public long ProofOfWorkDrops => Interlocked.Read(ref _proofOfWorkDrops);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -56,6 +58,7 @@ namespace PSPeerChat.Stats
         public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);
+        public void ProofOfWorkDrop() => Interlocked.Increment(ref _proofOfWorkDrops);
 
         public void SendsDropped(int count)
         {

@@ -21,6 +21,7 @@ namespace PSPeerChat.Stats
             BudgetDrops = stats.BudgetDrops;
             ReadPauses = stats.ReadPauses;
             OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
+            ProofOfWorkDrops = stats.ProofOfWorkDrops;
         }
 
         public long MessagesSent { get; }
@@ -39,10 +40,11 @@ namespace PSPeerChat.Stats
         public long BudgetDrops { get; }
         public long ReadPauses { get; }
         public long OverBudgetLinksClosed { get; }
+        public long ProofOfWorkDrops { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops;
     }
 }
