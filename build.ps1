@@ -13,7 +13,8 @@
       Bench  Build (Release), then the shared flood workload (shared/bench/SPEC.md, -Nodes -Messages -Rate):
              engine signed (3 runs), engine unsigned (3 runs), engine paced at 100 and 1000 msg/s (1 run,
              ~10 s each, a waiting consumer per node) and at 1000 msg/s with the polling consumer, the idle
-             node's heap, module level in a fresh pwsh; JSON + readable line per run, medians, a summary.
+             node's heap, one hostile peer, the proof of work's cost per message, module level in a fresh pwsh;
+             JSON + readable line per run, medians, a summary.
 
     Pester test files import the built module with:  Import-Module $env:PSPEERCHAT_MODULE -Force
     (PSPEERCHAT_MODULE = full path of out/PSPeerChat/PSPeerChat.psd1, set by this script).
@@ -270,6 +271,7 @@ function Invoke-Bench {
     & $step 'engine, signed, paced 1000 msg/s, poller (1 run)' 'dotnet' (@($benchDll) + $paced)
     & $step 'engine, idle node memory' 'dotnet' @($benchDll, '--idle')
     & $step 'engine, one hostile peer (protocol.md §8.9)' 'dotnet' @($benchDll, '--hostile')
+    & $step 'engine, proof of work per message (protocol.md §3.10)' 'dotnet' @($benchDll, '--pow')
     & $step 'module, signed (fresh pwsh)' 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Invoke-ModuleBench.ps1'),
         '-ModulePath', $ManifestPath, '-Nodes', [string]$Nodes, '-Messages', [string]$Messages, '-Rate', $Rate.ToString($inv))
 
@@ -289,6 +291,13 @@ function Invoke-Bench {
         $idle = & $figure $r 'idleNodeHeapBytes'
         if (-not [double]::IsNaN($idle)) {
             Write-Host ([string]::Format($inv, '{0,-48} {1:N1} KiB of managed heap per idle node', $s.Title, $idle / 1024))
+            continue
+        }
+        $hashRate = & $figure $r 'hashesPerSec'
+        if (-not [double]::IsNaN($hashRate)) {
+            # The expected time per message (average hashes over the measured rate) for the 100-byte payload.
+            $hundred = @($r.cases | Where-Object { $_.textBytes -eq 100 } | ForEach-Object { [string]::Format($inv, '{0:N0} ms at {1:N0}', $_.expectedMs, $_.difficulty) }) -join ', '
+            Write-Host ([string]::Format($inv, '{0,-48} {1:N2} M hashes/s; a 100-byte message costs {2} (hashes per byte)', $s.Title, $hashRate / 1e6, $hundred))
             continue
         }
         $hostile = & $figure $r 'heapPeakMB'

@@ -8,12 +8,13 @@ namespace PSPeerChat.Bench
     {
         public const string Usage =
             "PSPeerChat.Bench [--nodes 20] [--messages 2000] [--rate 0] [--runs 3] [--unsigned] [--json-only]\n" +
-            "                 [--consumer threads|poller|event] | --idle | --hostile | --soak <minutes>\n" +
+            "                 [--consumer threads|poller|event] | --idle | --hostile | --soak <minutes> | --pow\n" +
             "  --rate      messages per second; 0 sends as fast as Broadcast accepts them\n" +
             "  --unsigned  bench-only: MESSAGE frames unsigned and unverified (PeerNodeOptions.SignMessages = false)\n" +
             "  --consumer  how deliveries are taken: poller = one thread draining every inbox with Receive(list, max),\n" +
             "              sleeping 1 ms when all are empty (default); threads = one thread per node, waiting on its inbox;\n" +
-            "              event = the MessageReceived event (the inbox then holds 1 message)";
+            "              event = the MessageReceived event (the inbox then holds 1 message)\n" +
+            "  --pow       alone: the proof of work's cost per message for a few settings and text lengths (protocol.md §3.10)";
 
         public int Nodes = 20;
         public int Messages = 2000;
@@ -25,6 +26,7 @@ namespace PSPeerChat.Bench
         public bool Idle;
         public bool Hostile;
         public double SoakMinutes;
+        public bool Pow;
         public string Consumer = "poller";
 
         public static BenchOptions Parse(string[] args)
@@ -52,6 +54,7 @@ namespace PSPeerChat.Bench
                     case "--idle": o.Idle = true; break;
                     case "--hostile": o.Hostile = true; break;
                     case "--soak": o.SoakMinutes = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--pow": o.Pow = true; break;
                     default: throw new ArgumentException("unknown argument '" + args[i] + "'");
                 }
             }

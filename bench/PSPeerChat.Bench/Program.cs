@@ -6,7 +6,8 @@ namespace PSPeerChat.Bench
 {
     /// <summary>
     /// Engine benchmark of PSPeerChat (shared/bench/SPEC.md). Main only reads the options and dispatches:
-    /// --idle to <see cref="IdleNodeRun"/> (the heap an idle node costs), otherwise one <see cref="FloodRun"/> per
+    /// --idle to <see cref="IdleNodeRun"/> (the heap an idle node costs), --pow to <see cref="ProofOfWorkRun"/> (the proof
+    /// of work's cost per message), --hostile to <see cref="HostileRun"/>, otherwise one <see cref="FloodRun"/> per
     /// run (the broadcast flood), each printed as one JSON line and one readable line (<see cref="RunResult"/>),
     /// then their medians. The bench uses the engine's public API plus one internal bench switch,
     /// PeerNodeOptions.SignMessages (--unsigned), reached through InternalsVisibleTo.
@@ -41,6 +42,12 @@ namespace PSPeerChat.Bench
             if (options.Hostile)
             {
                 HostileRun.Execute();
+                return 0;
+            }
+
+            if (options.Pow)
+            {
+                ProofOfWorkRun.Execute();
                 return 0;
             }
 
