@@ -62,6 +62,10 @@ namespace PSPeerChat.Commands
             {
                 WriteError(Error(new PSArgumentException(MessageOf(ex) + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
             }
+            catch (TimeoutException ex)
+            {
+                WriteError(Error(ex, "ProofOfWorkTimeout", ErrorCategory.OperationTimeout, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
+            }
             catch (InvalidOperationException ex)
             {
                 WriteError(Error(ex, "NodeStopped", ErrorCategory.InvalidOperation, _node));

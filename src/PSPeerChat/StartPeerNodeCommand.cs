@@ -64,6 +64,14 @@ namespace PSPeerChat.Commands
         [ValidateRange(1, 1024)]
         public int MaxPendingLinks { get; set; } = 16;
 
+        /// <summary>
+        /// Proof of work in hashes per byte (0, the default: off): every message this node sends costs it on average
+        /// ProofOfWork x (frame bytes + 1000) SHA-256 hashes, and it drops every message that carries less.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, Protocol.ProofOfWork.MaxDifficulty)]
+        public int ProofOfWork { get; set; }
+
         /// <summary>Identity file to load (or create, owner-only, when missing): the node keeps its id across restarts.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -94,6 +102,7 @@ namespace PSPeerChat.Commands
                 MaxPeers = MaxPeers,
                 MaxTextPeers = MaxTextPeers,
                 MaxPendingLinks = MaxPendingLinks,
+                ProofOfWork = ProofOfWork,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };
