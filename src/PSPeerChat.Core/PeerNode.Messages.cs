@@ -83,9 +83,11 @@ namespace PSPeerChat
 
         /// <summary>
         /// Broadcasts a text, signed by this node, to the whole network. Waits (up to Options.SendWait) for room in a
-        /// neighbour's full send queue: that is the back-pressure a fast local sender gets. Returns the message as sent.
+        /// neighbour's full send queue: that is the back-pressure a fast local sender gets. With ProofOfWork above 0 it first
+        /// searches the message's proof of work on this thread (protocol.md §3.10). Returns the message as sent.
         /// </summary>
         /// <exception cref="ArgumentException">The text is longer than ProtocolLimits.MaxTextBytes in UTF-8.</exception>
+        /// <exception cref="TimeoutException">The proof of work was not found within 60 s; nothing was sent.</exception>
         /// <exception cref="InvalidOperationException">The node is stopped.</exception>
         public PeerMessage Broadcast(string text)
         {
@@ -99,6 +101,7 @@ namespace PSPeerChat
         /// directory). It is flooded like a broadcast, so it works in any topology; relays see neither text nor sender.
         /// </summary>
         /// <exception cref="ArgumentException">The recipient is unknown or ambiguous, or the text is too long.</exception>
+        /// <exception cref="TimeoutException">The proof of work was not found within 60 s; nothing was sent.</exception>
         public PeerMessage SendDirect(string recipient, string text)
         {
             if (text == null) throw new ArgumentNullException(nameof(text));

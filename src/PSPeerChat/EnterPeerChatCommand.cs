@@ -120,7 +120,7 @@ namespace PSPeerChat.Commands
                         PeerMessage direct = node.SendDirect(parts[0], parts[1]);
                         Print(Format(direct));
                     }
-                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
+                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is TimeoutException)
                     {
                         Print("*** Not sent: " + MessageOf(ex));
                     }
@@ -154,7 +154,7 @@ namespace PSPeerChat.Commands
                 PeerMessage sent = node.Broadcast(line);
                 Print(Format(sent) + (node.PeerCount == 0 ? "   (no peers: nobody received it)" : ""));
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException)
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is TimeoutException)
             {
                 Print("*** Not sent: " + MessageOf(ex));
             }
