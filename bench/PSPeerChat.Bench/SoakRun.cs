@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -15,8 +16,8 @@ namespace PSPeerChat.Bench
     /// <summary>
     /// The --soak scenario (tools/Invoke-Soak.ps1, not in CI; issue #13): 30 nodes that join through one another, one of
     /// them replaced every 2 s, a broadcast from a random node every 100 ms, and one hostile peer that cycles through the
-    /// attacks of protocol.md §8.6-§8.9, 20 s each. Reported: delivery of every broadcast to every node that was up from
-    /// its sending to the end (and had run 5 s when it was sent, time to join), live heap and handle count each minute (they should stay flat), and drops by cause.
+    /// attacks of protocol.md §8.6-§8.9, 20 s each. Reported: delivery of every broadcast to every node that had run 5 s
+    /// when it was sent (time to join) and stayed up at least 10 s after, live heap and handle count each minute (they should stay flat), and drops by cause.
     /// </summary>
     internal static class SoakRun
     {
@@ -27,20 +28,48 @@ namespace PSPeerChat.Bench
             var inv = CultureInfo.InvariantCulture;
             var random = new Random(7);
             var nodes = new List<PeerNode>();
-            var heard = new ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>(); // node id -> texts
-            var sent = new List<(string text, HashSet<string> upAtSend, string from)>();
-            var everStopped = new HashSet<string>();
-            var retired = new List<PeerNode>(); // stopped nodes, for their counters
-            int generation = 0;
+            // What the harness keeps is small and bounded, so the heap trend is the engine's: per live node the message
+            // numbers it heard; per message its send time and the generations (node numbers) up when it was sent.
+            var heard = new ConcurrentDictionary<string, ConcurrentDictionary<int, byte>>();
+            var generationOf = new ConcurrentDictionary<string, int>();
+            var sent = new List<(long atMs, BitArray upAtSend)>();
+            var counters = new long[11];
+            long expected = 0, delivered = 0;
+            int generation = 0, churned = 0;
+            var clock = Stopwatch.StartNew();
+
             PeerNode StartNode(string bootstrap)
             {
                 var node = PeerNode.Start(new PeerNodeOptions
                 {
-                    Name = "soak-" + generation++, Port = 0, ListenAddress = "127.0.0.1", TargetPeers = 5,
+                    Name = "soak-" + generation, Port = 0, ListenAddress = "127.0.0.1", TargetPeers = 5,
                     Bootstrap = bootstrap == null ? new string[0] : new[] { bootstrap },
                 });
-                heard[node.Id] = new ConcurrentDictionary<string, byte>();
+                heard[node.Id] = new ConcurrentDictionary<int, byte>();
+                generationOf[node.Id] = generation++;
                 return node;
+            }
+
+            // A node's deliveries: every message sent while it had run 5 s, and at least 10 s before it stopped.
+            void Score(PeerNode node, long stoppedAtMs)
+            {
+                int g = generationOf[node.Id];
+                ConcurrentDictionary<int, byte> got = heard[node.Id];
+                lock (sent)
+                {
+                    for (int k = 0; k < sent.Count; k++)
+                    {
+                        if (g >= sent[k].upAtSend.Length || !sent[k].upAtSend[g] || stoppedAtMs - sent[k].atMs < 10000) continue;
+                        expected++;
+                        if (got.ContainsKey(k)) delivered++;
+                    }
+                }
+            }
+
+            void Count(PeerNode n)
+            {
+                long[] c = { n.BudgetDrops, n.ReadPauses, n.OverBudgetLinksClosed, n.InboxDropped, n.SendDrops, n.ReplaysRefused, n.InvalidFrames, n.InvalidSignatures, n.ConnectionsRefused, n.Stats.StalledLinksClosed, n.EventsDropped };
+                lock (counters) for (int i = 0; i < c.Length; i++) counters[i] += c[i];
             }
 
             nodes.Add(StartNode(null));
@@ -59,7 +88,11 @@ namespace PSPeerChat.Bench
                     {
                         batch.Clear();
                         n.Receive(batch);
-                        foreach (PeerMessage m in batch) if (m.Text.StartsWith("soak ", StringComparison.Ordinal)) heard[n.Id][m.Text] = 0;
+                        if (!heard.TryGetValue(n.Id, out var got)) continue;
+                        foreach (PeerMessage m in batch)
+                        {
+                            if (m.Text.StartsWith("soak ", StringComparison.Ordinal)) got[int.Parse(m.Text.Substring(5), inv)] = 0;
+                        }
                     }
                     Thread.Sleep(5);
                 }
@@ -71,30 +104,34 @@ namespace PSPeerChat.Bench
             var trend = new List<string>();
             long heap0 = GC.GetTotalMemory(true);
             int handles0 = Process.GetCurrentProcess().HandleCount;
-            var clock = Stopwatch.StartNew();
-            long nextChurn = 2000, nextMinute = 60000, k = 0;
+            clock.Restart();
+            long nextChurn = 2000, nextMinute = 60000;
+            var stops = new List<System.Threading.Tasks.Task>();
             while (clock.ElapsedMilliseconds < minutes * 60000)
             {
                 PeerNode from;
-                HashSet<string> up;
+                var up = new BitArray(generation + 1);
                 lock (nodes)
                 {
                     // Nodes that had 5 s to join: one started a moment ago may have no link yet, and there is no history
                     // (a message sent at once reaches nobody: issue #15). Senders and receivers alike.
                     PeerNode[] joined = nodes.Where(n => DateTimeOffset.Now - n.StartedAt > TimeSpan.FromSeconds(5)).ToArray();
                     from = joined[random.Next(joined.Length)];
-                    up = new HashSet<string>(joined.Select(n => n.Id));
+                    foreach (PeerNode n in joined) if (n != from) up[generationOf[n.Id]] = true;
                 }
-                string text = "soak " + k++;
+                int number;
+                lock (sent)
+                {
+                    number = sent.Count;
+                    sent.Add((clock.ElapsedMilliseconds, up));
+                }
                 try
                 {
-                    from.Broadcast(text);
-                    up.Remove(from.Id);
-                    sent.Add((text, up, from.Id));
+                    from.Broadcast("soak " + number.ToString(inv));
                 }
                 catch (InvalidOperationException)
                 {
-                    // stopped meanwhile: not counted
+                    lock (sent) sent[number] = (clock.ElapsedMilliseconds, new BitArray(1)); // stopped meanwhile: nobody expects it
                 }
                 if (clock.ElapsedMilliseconds >= nextChurn)
                 {
@@ -104,11 +141,18 @@ namespace PSPeerChat.Bench
                         int victim = 1 + random.Next(nodes.Count - 1); // node 0 is the hostile peer's target and stays
                         PeerNode gone = nodes[victim];
                         nodes.RemoveAt(victim);
-                        everStopped.Add(gone.Id);
-                        retired.Add(gone);
-                        ThreadPool.QueueUserWorkItem(_ => gone.Stop());
+                        churned++;
+                        long at = clock.ElapsedMilliseconds;
+                        stops.Add(System.Threading.Tasks.Task.Run(() =>
+                        {
+                            gone.Stop();
+                            Count(gone);
+                            Score(gone, at);
+                            heard.TryRemove(gone.Id, out _);
+                        }));
                         nodes.Add(StartNode("127.0.0.1:" + nodes[random.Next(nodes.Count)].Port));
                     }
+                    stops.RemoveAll(t => t.IsCompleted);
                 }
                 if (clock.ElapsedMilliseconds >= nextMinute)
                 {
@@ -117,33 +161,24 @@ namespace PSPeerChat.Bench
                 }
                 Thread.Sleep(100);
             }
-            Thread.Sleep(5000); // the last broadcasts arrive
+            Thread.Sleep(10000); // the last broadcasts arrive
             stop.Cancel();
             consumer.Join();
             hostile.Join(TimeSpan.FromSeconds(5));
+            System.Threading.Tasks.Task.WaitAll(stops.ToArray());
 
-            // Every node that was up when a message was sent and is still up now must have it.
-            HashSet<string> survivors;
-            lock (nodes) survivors = new HashSet<string>(nodes.Select(n => n.Id));
-            long expected = 0, delivered = 0, missedFromChurned = 0;
-            foreach (var (text, upAtSend, sender) in sent)
+            PeerNode[] survivors;
+            lock (nodes) survivors = nodes.ToArray();
+            foreach (PeerNode n in survivors)
             {
-                foreach (string id in upAtSend.Where(survivors.Contains))
-                {
-                    expected++;
-                    if (heard[id].ContainsKey(text)) delivered++;
-                    else if (everStopped.Contains(sender)) missedFromChurned++; // its sender left soon after: it may not have got out
-                }
+                Score(n, long.MaxValue);
+                Count(n);
             }
-            PeerNode[] all;
-            lock (nodes) all = nodes.Concat(retired).ToArray();
-            string Sum(Func<PeerNode, long> f) => all.Sum(f).ToString(inv);
             Console.WriteLine(string.Format(inv,
-                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":\"soak\",\"minutes\":{0},\"nodes\":{1},\"churned\":{2},\"broadcasts\":{3},\"expectedDeliveries\":{4},\"delivered\":{5},\"deliveryRatio\":{6:F5},\"missedFromSendersThatLeft\":{19},\"trend\":[{7}],\"drops\":{{\"budget\":{8},\"readPauses\":{9},\"overBudgetLinksClosed\":{10},\"inbox\":{11},\"send\":{12},\"replays\":{13},\"invalidFrames\":{14},\"invalidSignatures\":{15},\"connectionsRefused\":{16},\"stalledLinksClosed\":{17},\"events\":{18}}}}}",
-                minutes, NodeCount, everStopped.Count, sent.Count, expected, delivered, expected == 0 ? 1 : delivered / (double)expected, string.Join(",", trend),
-                Sum(n => n.BudgetDrops), Sum(n => n.ReadPauses), Sum(n => n.OverBudgetLinksClosed), Sum(n => n.InboxDropped), Sum(n => n.SendDrops), Sum(n => n.ReplaysRefused),
-                Sum(n => n.InvalidFrames), Sum(n => n.InvalidSignatures), Sum(n => n.ConnectionsRefused), Sum(n => n.Stats.StalledLinksClosed), Sum(n => n.EventsDropped), missedFromChurned));
-            foreach (PeerNode n in nodes) n.Stop();
+                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":\"soak\",\"minutes\":{0},\"nodes\":{1},\"churned\":{2},\"broadcasts\":{3},\"expectedDeliveries\":{4},\"delivered\":{5},\"deliveryRatio\":{6:F5},\"trend\":[{7}],\"drops\":{{\"budget\":{8},\"readPauses\":{9},\"overBudgetLinksClosed\":{10},\"inbox\":{11},\"send\":{12},\"replays\":{13},\"invalidFrames\":{14},\"invalidSignatures\":{15},\"connectionsRefused\":{16},\"stalledLinksClosed\":{17},\"events\":{18}}}}}",
+                minutes, NodeCount, churned, sent.Count, expected, delivered, expected == 0 ? 1 : delivered / (double)expected, string.Join(",", trend),
+                counters[0], counters[1], counters[2], counters[3], counters[4], counters[5], counters[6], counters[7], counters[8], counters[9], counters[10]));
+            foreach (PeerNode n in survivors) n.Stop();
         }
 
         /// <summary>The hostile peer: a new attack every 20 s, against node 0 (which stays up).</summary>
