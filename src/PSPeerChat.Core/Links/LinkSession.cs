@@ -20,6 +20,7 @@ namespace PSPeerChat.Links
         private readonly LinkPump _pump;
         private HelloFrame _remoteHello;
         private byte[] _localHelloBody;
+        private byte[] _acceptorAuth; // signed before registration, queued as the link registers (BeforeConnected)
         private long _pingNonce;
         private long _pingSentMs = long.MinValue / 2;
 
@@ -191,6 +192,8 @@ namespace PSPeerChat.Links
             bool proven = AuthFrame.Verify(_host.Verifier, RemoteId, _remoteHello.SigningKey, role, diallerHello, acceptorHello, buffer, body, length);
             _host.Stats.Verification(proven);
             if (!proven) return _link.Fail("AUTH signature does not prove the key of " + RemoteId);
+            // The dialler has proven its key: now we sign, here and not inside the link table's lock.
+            if (inbound) _acceptorAuth = AuthFrame.Encode(_host.Identity, AuthFrame.AcceptorRole, _remoteHello.Body, _localHelloBody);
 
             LinkRegistration registration = _host.Register(_link);
             if (!registration.IsAccepted)
@@ -212,8 +215,9 @@ namespace PSPeerChat.Links
         /// </summary>
         public void BeforeConnected()
         {
-            if (_link.Direction != PeerDirection.Inbound || _remoteHello == null || _localHelloBody == null) return;
-            Send(AuthFrame.Encode(_host.Identity, AuthFrame.AcceptorRole, _remoteHello.Body, _localHelloBody));
+            byte[] auth = _acceptorAuth;
+            _acceptorAuth = null;
+            if (auth != null) Send(auth);
         }
 
         private static byte[] NewNonce()
