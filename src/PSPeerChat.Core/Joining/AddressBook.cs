@@ -183,7 +183,7 @@ namespace PSPeerChat.Joining
                 foreach (AddressBookEntry e in _entries.Values)
                 {
                     // By id only where a handshake proved it: gossip can name any address with any id.
-                    if ((!nodeId.IsEmpty && e.NodeId == nodeId && e.Source == "Connected") || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
+                    if ((!nodeId.IsEmpty && e.NodeId == nodeId && e.IsTried) || string.Equals(e.Address, address, StringComparison.OrdinalIgnoreCase))
                     {
                         e.NextAttemptMs = Math.Max(e.NextAttemptMs, until);
                     }
@@ -222,7 +222,7 @@ namespace PSPeerChat.Joining
                 // rest after, each part in random order. Current and past neighbours look alike.
                 return _entries.Values
                     .Where(e => !e.IsSelf && e.Failures == 0 && e.DiscouragedUntilMs <= now && !exclude(e.Address))
-                    .OrderBy(e => e.Source == "Connected" ? 0 : 1)
+                    .OrderBy(e => e.IsTried ? 0 : 1)
                     .ThenBy(_ => _random.Next())
                     .Take(max)
                     .Select(e => Tuple.Create(e.Address, e.NodeId))

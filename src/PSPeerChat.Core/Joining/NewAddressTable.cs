@@ -16,10 +16,12 @@ namespace PSPeerChat.Joining
         private readonly AddressBookEntry[,] _slots;
         private readonly int _side;
         private readonly int _slotsPerBucket;
+        private readonly HMACSHA256 _hmac; // one for the table's life: every call is under the book's lock
 
         public NewAddressTable(int capacity, byte[] key)
         {
             Key = key;
+            _hmac = new HMACSHA256(key);
             // As close to 8 x 8 buckets of at least 4 slots as the capacity allows.
             _side = Math.Max(1, Math.Min(8, (int)Math.Sqrt(capacity / 4.0)));
             _slotsPerBucket = Math.Max(1, (capacity + _side * _side - 1) / (_side * _side));
@@ -62,11 +64,8 @@ namespace PSPeerChat.Joining
 
         private uint Hash(string purpose, string value)
         {
-            using (var hmac = new HMACSHA256(Key))
-            {
-                byte[] h = hmac.ComputeHash(Encoding.UTF8.GetBytes(purpose + "\0" + value));
-                return BitConverter.ToUInt32(h, 0);
-            }
+            byte[] h = _hmac.ComputeHash(Encoding.UTF8.GetBytes(purpose + "\0" + value));
+            return BitConverter.ToUInt32(h, 0);
         }
     }
 }

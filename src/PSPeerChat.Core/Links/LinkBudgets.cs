@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using PSPeerChat.Flood;
 using PSPeerChat.Settings;
 using PSPeerChat.Timing;
@@ -24,7 +23,6 @@ namespace PSPeerChat.Links
         private readonly TokenBucket _bytes;
         private double _faults;
         private long _faultsAtMs;
-        private long _readPauses;
 
         public LinkBudgets(TimeProvider clock, double textLinesPerSecond, double textLinesBurst)
         {
@@ -41,19 +39,6 @@ namespace PSPeerChat.Links
 
         /// <summary>The lines a text peer may still send now.</summary>
         public TokenBucket TextLines { get; }
-
-        /// <summary>Times this link's reading was paused because it sent faster than its frame or byte rate.</summary>
-        public long ReadPauses => Interlocked.Read(ref _readPauses);
-
-        /// <summary>The fault score now (decayed to this moment).</summary>
-        public double Faults
-        {
-            get
-            {
-                Decay();
-                return _faults;
-            }
-        }
 
         public bool TrySpend(FloodBudget kind)
         {
@@ -74,7 +59,6 @@ namespace PSPeerChat.Links
         {
             double wait = Math.Max(_frames.TakeOnCredit(1), _bytes.TakeOnCredit(frameBytes));
             if (wait <= 0) return TimeSpan.Zero;
-            Interlocked.Increment(ref _readPauses);
             return TimeSpan.FromMilliseconds(Math.Ceiling(wait));
         }
 
