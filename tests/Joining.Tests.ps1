@@ -34,20 +34,6 @@ BeforeAll {
         }
         return $received
     }
-
-    function New-RawHelloFrame([int] $ListenPort = 0, [string] $Name = 'raw') {
-        $nameBytes = [Text.Encoding]::UTF8.GetBytes($Name)
-        $body = [System.Collections.Generic.List[byte]]::new()
-        $body.Add(1)                                           # HELLO
-        $body.AddRange([byte[]][char[]]'PSPC')
-        $body.Add(1); $body.Add(0)                             # version, flags
-        $id = [byte[]]::new(16); [Security.Cryptography.RandomNumberGenerator]::Fill($id); $body.AddRange($id)
-        $body.AddRange([byte[]]::new(8))                       # link token (the dialler's choice)
-        $body.Add([byte]($ListenPort -shr 8)); $body.Add([byte]($ListenPort -band 255))
-        $body.Add([byte]$nameBytes.Length); $body.AddRange($nameBytes)
-        $len = $body.Count
-        return [byte[]](@([byte]0, [byte]0, [byte]($len -shr 8), [byte]($len -band 255)) + $body.ToArray())
-    }
 }
 
 AfterAll {

@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Threading;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 
 namespace PSPeerChat.Bench
 {
@@ -107,7 +108,7 @@ namespace PSPeerChat.Bench
                         client.Connect(IPAddress.Loopback, victim.Port);
                         NetworkStream stream = client.GetStream();
                         var me = NodeIdentity.Create();
-                        HelloFrame remote = Handshake(stream, me);
+                        (LinkIdentity remote, RecordCipher records) = Handshake(stream, me);
                         long i = 0;
                         byte[] unknown = { 0, 0, 0, 4, 0x7E, 1, 2, 3 };
                         while (!stop.IsCancellationRequested)
@@ -122,7 +123,8 @@ namespace PSPeerChat.Bench
                                 case 3: frame = MessageFrame.CreateAnnounce(me, Id128.NewRandom(), "hostile", now, 32).Frame; break;
                                 default: frame = unknown; break;
                             }
-                            stream.Write(frame, 0, frame.Length);
+                            byte[] record = records.Seal(frame, 0, frame.Length); // the attacker pays for its records too
+                            stream.Write(record, 0, record.Length);
                         }
                     }
                 }
@@ -133,18 +135,27 @@ namespace PSPeerChat.Bench
             }
         }
 
-        internal static HelloFrame Handshake(NetworkStream stream, NodeIdentity me)
+        /// <summary>The dialler's side of the version-4 handshake (protocol.md §3.1): the victim's proven identity and the link's records.</summary>
+        internal static (LinkIdentity, RecordCipher) Handshake(NetworkStream stream, NodeIdentity me)
         {
-            var nonce = new byte[HelloFrame.NonceSize];
-            System.Security.Cryptography.RandomNumberGenerator.Fill(nonce);
-            byte[] hello = HelloFrame.Encode(me, 42, 0, "hostile", nonce);
+            byte[] hello = HelloFrame.Encode();
+            var noise = new NoiseLinkHandshake(true, NoiseStaticKey.Create(me), HelloFrame.BodyOf(hello), new SignatureVerifier());
+            byte[] message1 = NoiseFrame.Encode(noise.WriteMessage());
             stream.Write(hello, 0, hello.Length);
-            byte[] reply = ReadFrame(stream);
-            HelloFrame remote = HelloFrame.TryDecode(reply, 0, reply.Length, out string error) ?? throw new InvalidOperationException("no HELLO: " + error);
-            byte[] auth = AuthFrame.Encode(me, AuthFrame.DiallerRole, HelloFrame.BodyOf(hello), remote.Body);
-            stream.Write(auth, 0, auth.Length);
-            ReadFrame(stream); // the victim's AUTH
-            return remote;
+            stream.Write(message1, 0, message1.Length);
+            byte[] message2 = ReadFrame(stream);
+            if (message2[0] != (byte)FrameType.Noise) throw new InvalidOperationException("no Noise message 2 but frame type " + message2[0]);
+            noise.ReadMessage(message2, 1, message2.Length - 1);
+            byte[] message3 = NoiseFrame.Encode(noise.WriteMessage());
+            stream.Write(message3, 0, message3.Length);
+            RecordCipher records = noise.CreateRecordCipher();
+            byte[] introFrame = IntroFrame.Encode(42, 0, "hostile");
+            byte[] intro = records.Seal(introFrame, 0, introFrame.Length);
+            stream.Write(intro, 0, intro.Length);
+            byte[] prefix = ReadExactly(stream, RecordCipher.LengthSize);
+            byte[] record = prefix.Concat(ReadExactly(stream, (prefix[0] << 8) | prefix[1])).ToArray();
+            if (records.TryOpen(record, 0, record.Length, out _, out _) != RecordStatus.Opened) throw new InvalidOperationException("the victim's INTRO did not open");
+            return (noise.RemoteIdentity, records);
         }
 
         private static byte[] ReadFrame(NetworkStream stream)

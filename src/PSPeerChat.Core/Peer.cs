@@ -13,7 +13,7 @@ namespace PSPeerChat
             Link = link;
         }
 
-        /// <summary>The neighbour's node id (32 hex digits); for a plain text peer (or before its HELLO), its address.</summary>
+        /// <summary>The neighbour's node id (32 hex digits); for a plain text peer (or before its handshake), its address.</summary>
         public string Id => Link.RemoteLabel;
 
         /// <summary>The name the neighbour gave itself; for a plain text peer, its address.</summary>
@@ -22,12 +22,21 @@ namespace PSPeerChat
         /// <summary>The neighbour's end of the socket, host:port.</summary>
         public string Address => Link.Address;
 
-        /// <summary>Where the neighbour listens (its host as we see it, with the port from its HELLO); empty if it does not listen.</summary>
+        /// <summary>Where the neighbour listens (its host as we see it, with the port from its INTRO); empty if it does not listen.</summary>
         public string ListenAddress => Link.ListenEndPoint == null ? string.Empty : EndPoints.Format(Link.ListenEndPoint);
 
         public PeerDirection Direction => Link.Direction;
 
         public PeerProtocol Protocol => Link.Protocol;
+
+        /// <summary>
+        /// True when every frame of the link travels encrypted and authenticated (protocol.md §9): PeerChat links once
+        /// their handshake is through. Plain text peers (the article's program, nc) are never encrypted.
+        /// </summary>
+        public bool Encrypted => Link.IsEncrypted;
+
+        /// <summary>The handshake of the link: Noise_XX_25519_ChaChaPoly_SHA256 for PeerChat links, "none" for plain text peers.</summary>
+        public string Handshake => Link.HandshakeName;
 
         public DateTimeOffset ConnectedAt => Link.ConnectedAt;
 

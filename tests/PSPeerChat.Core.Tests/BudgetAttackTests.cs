@@ -97,7 +97,7 @@ namespace PSPeerChat.Core.Tests
 
             for (int i = 0; i < 100; i++)
             {
-                FloodMessage junk = DirectFrame.Create(raw.Identity, "junk", Id128.NewRandom(), Id128.NewRandom(), raw.RemoteHello.EncryptionKey, Frames.Now, 32, "junk");
+                FloodMessage junk = DirectFrame.Create(raw.Identity, "junk", Id128.NewRandom(), Id128.NewRandom(), raw.Remote.EncryptionKey, Frames.Now, 32, "junk");
                 await raw.SendAsync(junk.Frame);
             }
             await Eventually.UntilAsync(() => node.MessagesRelayed + node.BudgetDrops == 100, TestNetwork.Wait, "the relay took all 100");

@@ -19,7 +19,7 @@ namespace PSPeerChat.Core.Tests
             using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, mallory, "mallory");
             long verifiedBefore = node.SignaturesVerified; // the handshake's proof
 
-            FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), node.NodeId, raw.RemoteHello.EncryptionKey, Frames.Now, 32, "x");
+            FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), node.NodeId, raw.Remote.EncryptionKey, Frames.Now, 32, "x");
             byte[] junk = (byte[])genuine.Frame.Clone();
             junk[junk.Length - 10] ^= 0x20; // a byte of the tag: it will never open
             Peer link = node.GetPeers().Single();

@@ -131,7 +131,7 @@ namespace PSPeerChat.Core.Tests
             var mallory = NodeIdentity.Create();
             using var raw = await RawPeer.JoinAsync(net[0], mallory, "mallory");
             // The recipient's encryption key is in its HELLO: anyone linked to it can write to it.
-            FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), net[0].NodeId, raw.RemoteHello.EncryptionKey, Frames.Now, 32, "a fine message");
+            FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), net[0].NodeId, raw.Remote.EncryptionKey, Frames.Now, 32, "a fine message");
             byte[] altered = (byte[])genuine.Frame.Clone();
             altered[altered.Length - 10] ^= 0x20; // a byte of the tag
 
@@ -139,7 +139,7 @@ namespace PSPeerChat.Core.Tests
             await Eventually.UntilAsync(() => net[0].InvalidSignatures == 1, Wait, "the recipient counted the altered DIRECT");
 
             // The same sender, untampered, with a fresh id on the same link, is read and attributed.
-            FloodMessage fresh = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), net[0].NodeId, raw.RemoteHello.EncryptionKey, Frames.Now, 32, "a fine message");
+            FloodMessage fresh = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), net[0].NodeId, raw.Remote.EncryptionKey, Frames.Now, 32, "a fine message");
             await raw.SendAsync(fresh.Frame);
             PeerMessage got = await Task.Run(() => net[0].Receive(Wait));
             Assert.NotNull(got);
@@ -164,7 +164,7 @@ namespace PSPeerChat.Core.Tests
             using var net = new TestNetwork(1, "dmfirst");
             var sender = NodeIdentity.Create();
             using var raw = await RawPeer.JoinAsync(net[0], NodeIdentity.Create(), "mallory");
-            FloodMessage genuine = DirectFrame.Create(sender, "sender", Id128.NewRandom(), net[0].NodeId, raw.RemoteHello.EncryptionKey, Frames.Now, 32, "the real one");
+            FloodMessage genuine = DirectFrame.Create(sender, "sender", Id128.NewRandom(), net[0].NodeId, raw.Remote.EncryptionKey, Frames.Now, 32, "the real one");
             byte[] altered = (byte[])genuine.Frame.Clone();
             altered[altered.Length - 10] ^= 0x20;
 

@@ -49,7 +49,7 @@ namespace PSPeerChat.Core.Tests
             FloodMessage genuine = Frames.LiveMessage(scene.S.Identity, "honest", "do not censor me");
             // The hostile neighbour saw the broadcast go by (or guessed its id) and races a DIRECT under its seen key:
             // relays cannot check a DIRECT, so it is remembered and relayed.
-            FloodMessage junk = DirectFrame.Create(scene.H.Identity, "hostile", genuine.SeenKey, Id128.NewRandom(), scene.H.RemoteHello.EncryptionKey, Frames.Now, 32, "junk");
+            FloodMessage junk = DirectFrame.Create(scene.H.Identity, "hostile", genuine.SeenKey, Id128.NewRandom(), scene.H.Remote.EncryptionKey, Frames.Now, 32, "junk");
             await scene.H.SendAsync(junk.Frame);
             await Eventually.UntilAsync(() => scene.N.MessagesRelayed == 1, TestNetwork.Wait, "the victim relayed the junk DIRECT");
 

@@ -12,7 +12,7 @@ namespace PSPeerChat.Core.Tests
             yield return new object[] { "HELLO" };
             yield return new object[] { "MESSAGE" };
             yield return new object[] { "ANNOUNCE" };
-            yield return new object[] { "AUTH" };
+            yield return new object[] { "INTRO" };
             yield return new object[] { "DIRECT" };
             yield return new object[] { "CLOSE" };
         }
@@ -21,10 +21,10 @@ namespace PSPeerChat.Core.Tests
         {
             switch (kind)
             {
-                case "HELLO": return HelloFrame.Encode(Frames.Signer, 42, 55555, "node-" + variant + "-Zoë", Frames.Nonce((byte)variant));
+                case "HELLO": return HelloFrame.Encode();
                 case "MESSAGE": return Frames.NewMessage("alice" + variant, "text ✓ " + new string('x', variant * 10)).Frame;
                 case "ANNOUNCE": return MessageFrame.CreateAnnounce(Frames.Signer, Id128.NewRandom(), "alice" + variant, 1_700_000_000_000, 32).Frame;
-                case "AUTH": return AuthFrame.Encode(Frames.Signer, AuthFrame.DiallerRole, new byte[] { 1, (byte)variant }, new byte[] { 2 });
+                case "INTRO": return IntroFrame.Encode(42UL + (ulong)variant, 55555, "node-" + variant + "-Zoë");
                 case "DIRECT":
                 {
                     var to = Identity.NodeIdentity.Create();

@@ -27,16 +27,6 @@ namespace PSPeerChat.Core.Tests
         /// <summary>Offset of a MESSAGE's name length byte in the whole frame.</summary>
         public const int MessageNameLengthOffset = ProtocolLimits.LengthPrefix + BodyNameLength;
 
-        // HELLO body: type(1) magic(4) version(1) flags(1) nodeId(16) token(8) port(2) signingKey(32) encryptionKey(32) nonce(32) nameLen(1) name.
-        public const int HelloBodyId = 7;
-        public const int HelloBodyToken = HelloBodyId + 16;
-        public const int HelloBodyPort = HelloBodyToken + 8;
-        public const int HelloBodySigningKey = HelloBodyPort + 2;
-        public const int HelloBodyEncryptionKey = HelloBodySigningKey + 32;
-        public const int HelloBodyNonce = HelloBodyEncryptionKey + 32;
-        public const int HelloBodyNameLength = HelloBodyNonce + 32;
-        public const int HelloFixedBody = HelloBodyNameLength + 1;
-
         /// <summary>The identity test frames are signed with unless a test gives another.</summary>
         public static readonly NodeIdentity Signer = NodeIdentity.Create();
 
@@ -116,19 +106,24 @@ namespace PSPeerChat.Core.Tests
             return body;
         }
 
-        public static byte[] Nonce(byte fill = 0x5A)
+        /// <summary>
+        /// A HELLO as a version-3 node sends it (protocol.md §3.1 of version 3: type, magic, version, flags, node id,
+        /// token, port, both keys, a nonce, the name), with <paramref name="version"/> in byte 5.
+        /// </summary>
+        public static byte[] OldHello(NodeIdentity identity, byte version = 3, string name = "old")
         {
-            byte[] nonce = new byte[HelloFrame.NonceSize];
-            for (int i = 0; i < nonce.Length; i++) nonce[i] = (byte)(fill + i);
-            return nonce;
-        }
-
-        public static byte[] RandomNonce() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(HelloFrame.NonceSize);
-
-        /// <summary>A HELLO of a version-2 node with a fresh nonce.</summary>
-        public static byte[] Hello(NodeIdentity identity, ulong token = 7, ushort port = 1234, string name = "bob")
-        {
-            return HelloFrame.Encode(identity, token, port, name, RandomNonce());
+            byte[] nameBytes = System.Text.Encoding.UTF8.GetBytes(name);
+            var body = new System.Collections.Generic.List<byte> { (byte)FrameType.Hello, (byte)'P', (byte)'S', (byte)'P', (byte)'C', version, 0 };
+            byte[] id = new byte[16];
+            identity.NodeId.Write(id, 0);
+            body.AddRange(id);
+            body.AddRange(new byte[8 + 2]);
+            body.AddRange(identity.SigningPublicKey);
+            body.AddRange(identity.EncryptionPublicKey);
+            body.AddRange(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            body.Add((byte)nameBytes.Length);
+            body.AddRange(nameBytes);
+            return Prefixed(body.ToArray());
         }
 
         /// <summary>Prefix + body from raw body bytes.</summary>

@@ -29,7 +29,8 @@ namespace PSPeerChat.Core.Tests
             Frames.NewMessage("alice", "hello there").Frame,
             MessageFrame.CreateAnnounce(Alice, Id128.NewRandom(), "alice", Frames.Now, 32).Frame,
             DirectFrame.Create(Alice, "alice", Id128.NewRandom(), Bob.NodeId, Bob.EncryptionPublicKey, Frames.Now, 32, "psst").Frame,
-            HelloFrame.Encode(Alice, 42, 55555, "alice", Frames.RandomNonce()),
+            HelloFrame.Encode(),
+            IntroFrame.Encode(42, 55555, "alice"),
             CloseFrame.Encode(CloseReason.Full, "full"),
             PingFrame.Encode(FrameType.Ping, 7),
             AddressFrame.EncodeRequest(),
@@ -62,7 +63,7 @@ namespace PSPeerChat.Core.Tests
             SeenKey.TryPeek(buffer, body, length, out _);
             FloodMessage message = MessageFrame.TryDecode(buffer, body, length, out _);
             if (message != null) MessageFrame.VerifySignature(message, new SignatureVerifier());
-            AuthFrame.Verify(new SignatureVerifier(), Alice.NodeId, Alice.SigningPublicKey, AuthFrame.DiallerRole, new byte[10], new byte[10], buffer, body, length);
+            IntroFrame.TryDecode(buffer, body, length, out _);
         }
 
         [Fact]

@@ -102,14 +102,16 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
-        public async Task A_dialler_that_sends_HELLO_but_never_AUTH_is_closed_when_the_fake_handshake_timeout_passes()
+        public async Task A_dialler_that_sends_HELLO_and_message_1_but_never_message_3_is_closed_when_the_fake_handshake_timeout_passes()
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("strict");
             using RawPeer raw = await RawPeer.ConnectAsync(net.Network, node.Port);
-            NodeIdentity mallory = NodeIdentity.Create();
-            await raw.SendAsync(HelloFrame.Encode(mallory, 7, 0, "mallory", Frames.RandomNonce()));
-            Assert.NotNull(await raw.ReadFrameAsync(TestNetwork.Wait)); // the node's HELLO: it is waiting for our AUTH
+            byte[] hello = HelloFrame.Encode();
+            var noise = new Protocol.Noise.NoiseLinkHandshake(true, Protocol.Noise.NoiseStaticKey.Create(NodeIdentity.Create()), HelloFrame.BodyOf(hello), new SignatureVerifier());
+            await raw.SendAsync(Frames.Concat(hello, NoiseFrame.Encode(noise.WriteMessage())));
+            byte[] message2 = await raw.ReadFrameAsync(TestNetwork.Wait); // the node waits for our message 3
+            Assert.Equal((byte)FrameType.Noise, message2[0]);
 
             await net.TickAsync(4, settle: false);
             Assert.Empty(node.GetPeers());
@@ -117,7 +119,7 @@ namespace PSPeerChat.Core.Tests
 
             (CloseReason reason, string detail) = await raw.ReadCloseAsync(TestNetwork.Wait);
             Assert.Equal(CloseReason.HandshakeTimeout, reason);
-            Assert.Contains("no HELLO within 5 s", detail);
+            Assert.Contains("no PeerChat handshake within 5 s", detail);
             Assert.Empty(node.GetPeers());
         }
     }

@@ -69,8 +69,8 @@ namespace PSPeerChat.Core.Tests
                 }
                 case "DIRECT shorter than its header": return Frames.Prefixed(Frames.Body(DirectFrame.Create(raw, "raw", Id128.NewRandom(), node.NodeId, node.Identity.EncryptionPublicKey, Frames.Now, 5, "").Frame).Take(60).ToArray());
                 case "timestamp out of range": return MessageFrame.CreateMessage(raw, Id128.NewRandom(), "raw", long.MaxValue, 5, MessageFlags.None, "x").Frame;
-                case "second HELLO": return Frames.Hello(raw, 1, 0, "raw");
-                case "second AUTH": return AuthFrame.Encode(raw, AuthFrame.DiallerRole, new byte[] { 1 }, new byte[] { 2 });
+                case "second HELLO": return HelloFrame.Encode();
+                case "second INTRO": return IntroFrame.Encode(1, 0, "raw");
                 case "empty frame": return new byte[] { 0, 0, 0, 0 };
                 case "oversized frame": return new byte[] { 0x00, 0x10, 0x00, 0x00 };
                 default: throw new ArgumentException(kind);
@@ -87,7 +87,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData("DIRECT shorter than its header", CloseReason.ProtocolError)]
         [InlineData("timestamp out of range", CloseReason.ProtocolError)]
         [InlineData("second HELLO", CloseReason.ProtocolError)]
-        [InlineData("second AUTH", CloseReason.ProtocolError)]
+        [InlineData("second INTRO", CloseReason.ProtocolError)]
         [InlineData("empty frame", CloseReason.ProtocolError)]
         [InlineData("oversized frame", CloseReason.FrameTooLarge)]
         public async Task A_valid_handshake_then_a_garbage_frame_closes_only_that_link(string kind, CloseReason expected)
@@ -96,7 +96,7 @@ namespace PSPeerChat.Core.Tests
             var rawIdentity = NodeIdentity.Create();
             using var raw = await RawPeer.ConnectAsync(net[0].Port);
 
-            HelloFrame hello = await raw.HandshakeAsync(rawIdentity, "raw", 0x0123456789ABCDEFUL);
+            RawPeer.RemoteNode hello = await raw.HandshakeAsync(rawIdentity, "raw", 0x0123456789ABCDEFUL);
 
             Assert.Equal(net[0].Id, hello.NodeId.ToString());
             Assert.Equal("junk0", hello.Name);

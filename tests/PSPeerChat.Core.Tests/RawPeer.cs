@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 using PSPeerChat.Transport;
 using Xunit.Sdk;
 
@@ -16,7 +17,9 @@ namespace PSPeerChat.Core.Tests
 {
     /// <summary>
     /// A hand-driven TCP client: sends exact bytes, reads frames or lines with a deadline. It can complete the
-    /// version-2 handshake (HELLO, then AUTH) with its own identity, and can record everything a node sends it.
+    /// version-4 handshake (HELLO, Noise XX, INTRO; protocol.md §3.1, §9) with its own identity, as dialler or as
+    /// acceptor; from then on what it sends is sealed into records and what it reads is opened from them, so a test
+    /// speaks frames as a hostile neighbour would. It can record everything a node sends it.
     /// </summary>
     internal sealed class RawPeer : IDisposable
     {
@@ -31,6 +34,12 @@ namespace PSPeerChat.Core.Tests
         private int _end;
         private Task _capture;
         private volatile bool _captureEnded;
+        private readonly MemoryStream _wireBytes = new MemoryStream();
+        private RecordCipher _records; // once the handshake keyed the link
+        private bool _sendSealed;
+        private byte[] _wire = new byte[128 * 1024]; // ciphertext not yet opened
+        private int _wireStart;
+        private int _wireEnd;
 
         private RawPeer(TcpClient client)
         {
@@ -110,8 +119,19 @@ namespace PSPeerChat.Core.Tests
         /// <summary>The identity this raw peer completed its handshake with.</summary>
         public NodeIdentity Identity { get; private set; }
 
-        /// <summary>The node's HELLO as this raw peer received it.</summary>
-        public HelloFrame RemoteHello { get; private set; }
+        /// <summary>The node as the handshake showed it: its proven identity and its INTRO.</summary>
+        public RemoteNode Remote { get; private set; }
+
+        /// <summary>The node's identity and INTRO, as a raw peer received them.</summary>
+        public sealed class RemoteNode
+        {
+            public Id128 NodeId { get; set; }
+            public byte[] SigningKey { get; set; }
+            public byte[] EncryptionKey { get; set; }
+            public string Name { get; set; }
+            public ulong LinkToken { get; set; }
+            public ushort ListenPort { get; set; }
+        }
 
         /// <summary>This end of the socket as the node sees it, host:port.</summary>
         public string LocalAddress
@@ -124,32 +144,86 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>
-        /// The dialler's side of the handshake (protocol.md §3.1): HELLO out; the acceptor's HELLO (token echoed) in; our
-        /// AUTH out; the acceptor's AUTH in, verified against its key. The node registers the link before it sends
-        /// that AUTH.
+        /// The dialler's side of the handshake (protocol.md §3.1): HELLO and Noise message 1 out; message 2 in (the node's
+        /// identity, verified); message 3 out; then, sealed, our INTRO out and the node's INTRO (token echoed) in. The
+        /// node registers the link before it sends that INTRO.
         /// </summary>
-        public async Task<HelloFrame> HandshakeAsync(NodeIdentity identity, string name, ulong token, ushort listenPort = 0)
+        public async Task<RemoteNode> HandshakeAsync(NodeIdentity identity, string name, ulong token, ushort listenPort = 0, NoiseStaticKey staticKey = null)
         {
-            byte[] hello = HelloFrame.Encode(identity, token, listenPort, name, Frames.RandomNonce());
-            byte[] helloBody = Frames.Body(hello);
-            await SendAsync(hello);
+            byte[] hello = HelloFrame.Encode();
+            var noise = new NoiseLinkHandshake(true, staticKey ?? NoiseStaticKey.Create(identity), HelloFrame.BodyOf(hello), new SignatureVerifier());
+            await SendAsync(Frames.Concat(hello, NoiseFrame.Encode(noise.WriteMessage())));
 
+            byte[] message2 = await ReadFrameAsync(TestNetwork.Wait);
+            ThrowIfRefused(message2, "answering the HELLO");
+            if (message2[0] != (byte)FrameType.Noise) throw new XunitException("The node's first frame is not a Noise message but type " + message2[0] + ".");
+            noise.ReadMessage(message2, 1, message2.Length - 1);
+            await SendAsync(NoiseFrame.Encode(noise.WriteMessage()));
+            StartRecords(noise.CreateRecordCipher());
+
+            await SendAsync(IntroFrame.Encode(token, listenPort, name));
             byte[] reply = await ReadFrameAsync(TestNetwork.Wait);
-            ThrowIfRefused(reply, "answering the HELLO");
-            HelloFrame remote = HelloFrame.TryDecode(reply, 0, reply.Length, out string error);
-            if (remote == null) throw new XunitException("The node's first frame is not a HELLO: " + error);
-            if (remote.LinkToken != token) throw new XunitException("The node did not echo the link token.");
-
-            await SendAsync(AuthFrame.Encode(identity, AuthFrame.DiallerRole, helloBody, remote.Body));
-            byte[] auth = await ReadFrameAsync(TestNetwork.Wait);
-            ThrowIfRefused(auth, "after our AUTH");
-            if (auth[0] != (byte)FrameType.Auth) throw new XunitException("The node's second frame is not an AUTH.");
-            if (!AuthFrame.Verify(new SignatureVerifier(), remote.NodeId, remote.SigningKey, AuthFrame.AcceptorRole, helloBody, remote.Body, auth, 0, auth.Length))
-                throw new XunitException("The node's AUTH does not verify against the key in its HELLO.");
+            ThrowIfRefused(reply, "after our INTRO");
+            IntroFrame intro = IntroFrame.TryDecode(reply, 0, reply.Length, out string error);
+            if (intro == null) throw new XunitException("The node's first sealed frame is not an INTRO: " + error);
+            if (intro.LinkToken != token) throw new XunitException("The node did not echo the link token.");
             Identity = identity;
-            RemoteHello = remote;
-            return remote;
+            Remote = Describe(noise.RemoteIdentity, intro);
+            return Remote;
         }
+
+        /// <summary>
+        /// The acceptor's side (a node dialled this raw peer): the node's HELLO and message 1 in; message 2 out under
+        /// <paramref name="identity"/>; message 3 in (the node's identity); then the node's INTRO in and ours out.
+        /// <paramref name="echoToken"/> false sends back another token; <paramref name="payload"/> replaces our identity
+        /// payload (a forged one).
+        /// </summary>
+        public async Task<RemoteNode> AcceptHandshakeAsync(NodeIdentity identity, string name, ushort listenPort = 0, bool echoToken = true, NoiseStaticKey staticKey = null)
+        {
+            byte[] hello = await ReadFrameAsync(TestNetwork.Wait);
+            if (hello == null || hello[0] != (byte)FrameType.Hello) throw new XunitException("The node's first frame is not a HELLO.");
+            var noise = new NoiseLinkHandshake(false, staticKey ?? NoiseStaticKey.Create(identity), hello, new SignatureVerifier());
+            byte[] message1 = await ReadFrameAsync(TestNetwork.Wait);
+            if (message1 == null || message1[0] != (byte)FrameType.Noise) throw new XunitException("The node's second frame is not Noise message 1.");
+            noise.ReadMessage(message1, 1, message1.Length - 1);
+            await SendAsync(NoiseFrame.Encode(noise.WriteMessage()));
+            byte[] message3 = await ReadFrameAsync(TestNetwork.Wait);
+            ThrowIfRefused(message3, "answering our message 2");
+            if (message3[0] != (byte)FrameType.Noise) throw new XunitException("The node's third frame is not Noise message 3.");
+            noise.ReadMessage(message3, 1, message3.Length - 1);
+            StartRecords(noise.CreateRecordCipher());
+
+            byte[] theirs = await ReadFrameAsync(TestNetwork.Wait);
+            ThrowIfRefused(theirs, "instead of its INTRO");
+            IntroFrame intro = IntroFrame.TryDecode(theirs, 0, theirs.Length, out string error);
+            if (intro == null) throw new XunitException("The node's first sealed frame is not an INTRO: " + error);
+            await SendAsync(IntroFrame.Encode(echoToken ? intro.LinkToken : intro.LinkToken ^ 1, listenPort, name));
+            Identity = identity;
+            Remote = Describe(noise.RemoteIdentity, intro);
+            return Remote;
+        }
+
+        /// <summary>From here on frames are sealed into records and read from records; unread bytes are ciphertext.</summary>
+        private void StartRecords(RecordCipher records)
+        {
+            _records = records;
+            _sendSealed = true;
+            int unread = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, _wire, 0, unread);
+            _wireStart = 0;
+            _wireEnd = unread;
+            _start = _end = 0;
+        }
+
+        private static RemoteNode Describe(LinkIdentity identity, IntroFrame intro) => new RemoteNode
+        {
+            NodeId = identity.NodeId,
+            SigningKey = identity.SigningKey,
+            EncryptionKey = identity.EncryptionKey,
+            Name = intro.Name,
+            LinkToken = intro.LinkToken,
+            ListenPort = intro.ListenPort,
+        };
 
         private static void ThrowIfRefused(byte[] frame, string when)
         {
@@ -159,7 +233,37 @@ namespace PSPeerChat.Core.Tests
             throw new XunitException("The node refused the handshake " + when + ": " + reason + " (" + detail + ").");
         }
 
+        /// <summary>Sends bytes of the link's stream: sealed into records once the handshake is through.</summary>
         public async Task SendAsync(byte[] bytes)
+        {
+            await _sendLock.WaitAsync();
+            try
+            {
+                if (_sendSealed)
+                {
+                    for (int offset = 0; offset < bytes.Length || bytes.Length == 0; offset += RecordCipher.MaxPlaintext)
+                    {
+                        int chunk = Math.Min(RecordCipher.MaxPlaintext, bytes.Length - offset);
+                        byte[] record = _records.Seal(bytes, offset, chunk);
+                        await _stream.WriteAsync(record, 0, record.Length);
+                        if (bytes.Length == 0) break;
+                    }
+                }
+                else
+                {
+                    await _stream.WriteAsync(bytes, 0, bytes.Length);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+
+        public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+
+        /// <summary>Writes bytes to the socket as they are, never sealed (what an outsider on the path could inject).</summary>
+        public async Task SendUnsealedAsync(byte[] bytes)
         {
             await _sendLock.WaitAsync();
             try
@@ -171,8 +275,6 @@ namespace PSPeerChat.Core.Tests
                 _sendLock.Release();
             }
         }
-
-        public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
         /// <summary>Reads one length-prefixed frame: its body (type byte first), or null when the node closed the socket.</summary>
         public async Task<byte[]> ReadFrameAsync(TimeSpan timeout)
@@ -311,10 +413,19 @@ namespace PSPeerChat.Core.Tests
 
         public bool CaptureEnded => _captureEnded;
 
-        /// <summary>Every byte the node has sent on this socket so far, length prefixes included.</summary>
+        /// <summary>
+        /// Every byte of the stream the node has sent on this link so far, length prefixes included, as this peer reads
+        /// it: the handshake as sent, then the frames opened from the records (what a neighbour, and so a relay, sees).
+        /// </summary>
         public byte[] ReceivedBytes()
         {
             lock (_receivedBytes) return _receivedBytes.ToArray();
+        }
+
+        /// <summary>Every byte the node has sent on the socket, exactly as it came (what an observer of the link sees).</summary>
+        public byte[] WireBytes()
+        {
+            lock (_wireBytes) return _wireBytes.ToArray();
         }
 
         private void EnsureNotCapturing()
@@ -359,23 +470,76 @@ namespace PSPeerChat.Core.Tests
                 _end -= _start;
                 _start = 0;
             }
-            if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
-            int n;
-            try
+            while (true)
             {
-                n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel);
+                if (_records != null && TryOpenRecord()) return true;
+                byte[] target = _records == null ? _buffer : _wire;
+                int at = _records == null ? _end : _wireEnd;
+                if (at == target.Length)
+                {
+                    Array.Resize(ref target, target.Length * 2);
+                    if (_records == null) _buffer = target;
+                    else _wire = target;
+                }
+                int n;
+                try
+                {
+                    n = await _stream.ReadAsync(target.AsMemory(at), cancel);
+                }
+                catch (IOException)
+                {
+                    return false; // reset by the node
+                }
+                catch (ObjectDisposedException)
+                {
+                    return false;
+                }
+                if (n == 0) return false;
+                lock (_wireBytes) _wireBytes.Write(target, at, n);
+                if (_records == null)
+                {
+                    lock (_receivedBytes) _receivedBytes.Write(_buffer, _end, n);
+                    _end += n;
+                    return true;
+                }
+                _wireEnd += n;
             }
-            catch (IOException)
+        }
+
+        /// <summary>Opens the next whole record into the frame buffer; false when none is whole yet. A record that fails throws.</summary>
+        private bool TryOpenRecord()
+        {
+            if (_wireEnd == _wireStart) return false;
+            RecordStatus status = _records.TryOpen(_wire, _wireStart, _wireEnd - _wireStart, out byte[] plaintext, out int consumed);
+            if (status == RecordStatus.Incomplete)
             {
-                return false; // reset by the node
-            }
-            catch (ObjectDisposedException)
-            {
+                if (_wireStart > 0)
+                {
+                    Buffer.BlockCopy(_wire, _wireStart, _wire, 0, _wireEnd - _wireStart);
+                    _wireEnd -= _wireStart;
+                    _wireStart = 0;
+                }
                 return false;
             }
-            if (n == 0) return false;
-            lock (_receivedBytes) _receivedBytes.Write(_buffer, _end, n);
-            _end += n;
+            if (status == RecordStatus.Failed)
+            {
+                // Before any record: the node may have refused the handshake in the clear (its CLOSE after our message 3).
+                if (_records.RecordsReceived == 0 && _wireEnd - _wireStart >= 5 && _wire[_wireStart] == 0 && _wire[_wireStart + 4] == (byte)FrameType.Close)
+                {
+                    int unsealed = _wireEnd - _wireStart;
+                    if (_end + unsealed > _buffer.Length) Array.Resize(ref _buffer, _end + unsealed);
+                    Buffer.BlockCopy(_wire, _wireStart, _buffer, _end, unsealed);
+                    _end += unsealed;
+                    _wireStart = _wireEnd;
+                    return true;
+                }
+                throw new XunitException("A record from the node did not open.");
+            }
+            _wireStart += consumed;
+            if (_end + plaintext.Length > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _end + plaintext.Length));
+            Buffer.BlockCopy(plaintext, 0, _buffer, _end, plaintext.Length);
+            _end += plaintext.Length;
+            lock (_receivedBytes) _receivedBytes.Write(plaintext, 0, plaintext.Length);
             return true;
         }
 

@@ -8,15 +8,15 @@ using Xunit;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>
-    /// A node's id and keys are public, so a HELLO under its own id proves nothing (protocol.md §3.1): only the node's own
-    /// HELLO, still in flight, coming back on an inbound link is a self-dial. Otherwise an attacker could make a node
-    /// give up an address for good ("it leads back to this node").
+    /// A self-dial is recognised only when Noise message 2 comes back under the node's own identity, which only the
+    /// node itself can produce for its fresh ephemeral key (protocol.md §3.1). Reflected or replayed bytes never make a
+    /// node give up an address for good ("it leads back to this node").
     /// </summary>
     [Collection(FakeClockCollection.Name)]
     public class SelfAttackTests
     {
         [Fact]
-        public async Task A_node_that_dials_an_attacker_who_reflects_its_HELLO_is_not_told_the_address_is_itself()
+        public async Task A_node_that_dials_an_attacker_who_reflects_its_first_frames_is_not_told_the_address_is_itself()
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("victim");
@@ -25,8 +25,9 @@ namespace PSPeerChat.Core.Tests
 
             Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
             using RawPeer attacker = RawPeer.FromTransport(await accepted);
-            byte[] hello = await attacker.ReadFrameAsync(TestNetwork.Wait); // the victim's HELLO body
-            await attacker.SendAsync(Frames.Framed(hello)); // its own id, its own keys, its own token echoed
+            byte[] hello = await attacker.ReadFrameAsync(TestNetwork.Wait);
+            byte[] message1 = await attacker.ReadFrameAsync(TestNetwork.Wait);
+            await attacker.SendAsync(Frames.Concat(Frames.Prefixed(hello), Frames.Prefixed(message1))); // the victim's own first words
 
             var error = await Assert.ThrowsAsync<PeerConnectException>(() => dial);
             Assert.NotEqual(CloseReason.Self, error.Reason);
@@ -34,27 +35,31 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
-        public async Task A_replayed_HELLO_of_the_node_itself_gets_no_Self_verdict_and_no_answer()
+        public async Task A_replayed_HELLO_and_message_1_of_the_node_itself_get_no_Self_verdict()
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("victim");
-            PeerNode other = net.Start("other");
-            // The attacker saw one of the victim's HELLOs go by (here: one the victim sends when it dials).
+            // The attacker saw the victim's first frames go by (here: those the victim sends when it dials).
             using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
             Task<ILinkTransport> accepted = trap.AcceptAsync();
             Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
             RawPeer capture = RawPeer.FromTransport(await accepted);
             byte[] hello = await capture.ReadFrameAsync(TestNetwork.Wait);
+            byte[] message1 = await capture.ReadFrameAsync(TestNetwork.Wait);
             capture.Dispose();
             await Assert.ThrowsAnyAsync<Exception>(() => dial);
 
-            // Replayed to the victim on a new inbound connection: not a loop, since the victim sends no such HELLO now.
+            // Replayed to the victim on a new inbound connection: the victim answers as to any dialler, and the replayer,
+            // who holds no ephemeral key for it, can go no further. Nothing says "self".
             using RawPeer replay = await RawPeer.ConnectAsync(net.Network, node.Port);
-            await replay.SendAsync(Frames.Framed(hello));
+            await replay.SendAsync(Frames.Concat(Frames.Prefixed(hello), Frames.Prefixed(message1)));
+            byte[] answer = await replay.ReadFrameAsync(TestNetwork.Wait);
+            Assert.Equal((byte)FrameType.Noise, answer[0]);
 
-            (CloseReason reason, string detail) = await replay.ReadCloseAsync(TestNetwork.Wait);
-            Assert.Equal(CloseReason.ProtocolError, reason);
-            Assert.Contains("own id", detail);
+            await net.TickAsync(6, settle: false); // past the 5 s handshake timeout
+            (CloseReason reason, _) = await replay.ReadCloseAsync(TestNetwork.Wait);
+            Assert.Equal(CloseReason.HandshakeTimeout, reason);
+            Assert.Equal(0, node.InvalidFrames);
         }
 
         [Fact]
@@ -64,6 +69,7 @@ namespace PSPeerChat.Core.Tests
             PeerNode node = net.Start("narcissus");
             var error = await Assert.ThrowsAsync<PeerConnectException>(() => node.ConnectAsync(MemoryTestNetwork.AddressOf(node), PeerProtocol.PeerChat, TimeSpan.FromSeconds(10)));
             Assert.Equal(CloseReason.Self, error.Reason);
+            Assert.Contains("leads back to this node", error.Message);
         }
     }
 }

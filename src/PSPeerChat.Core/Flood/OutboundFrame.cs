@@ -1,4 +1,5 @@
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 namespace PSPeerChat.Flood
 {
     /// <summary>
@@ -18,6 +19,14 @@ namespace PSPeerChat.Flood
 
         /// <summary>The broadcast this frame carries, or null for a control frame (text links skip those).</summary>
         public FloodMessage Message { get; }
+
+        /// <summary>
+        /// A marker, not a frame: the writer seals everything after it with this cipher (protocol.md §9.4). Made by the
+        /// handshake once the link is keyed.
+        /// </summary>
+        public RecordCipher Records { get; private set; }
+
+        public static OutboundFrame StartRecords(RecordCipher cipher) => new OutboundFrame(System.Array.Empty<byte>(), null) { Records = cipher };
 
         /// <summary>Set on the frame after which the writer stops and closes the socket.</summary>
         public bool CloseAfter { get; set; }

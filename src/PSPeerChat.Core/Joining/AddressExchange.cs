@@ -76,15 +76,16 @@ namespace PSPeerChat.Joining
         /// An ADDR frame for <paramref name="requester"/>: a random sample of the address book, in which the addresses of
         /// neighbours, past and present, sit among all others and are not flagged; never the requester itself. A node
         /// does not hand out its live neighbour list: that is the map an attacker would need to cut it off (protocol.md §3.6).
+        /// Without <paramref name="withIds"/> the records carry no node ids: a full node's refusal travels in the clear (§9.5).
         /// </summary>
-        public byte[] CreateReply(Link requester)
+        public byte[] CreateReply(Link requester, bool withIds = true)
         {
             string requesterAddress = requester.ListenEndPoint == null ? null : EndPoints.Format(requester.ListenEndPoint);
             var records = new List<AddressRecord>(AddressFrame.RecordsPerReply);
             foreach (Tuple<string, Id128> entry in _book.Sample(AddressFrame.RecordsPerReply, address => address == requesterAddress))
             {
                 if (entry.Item2 == requester.RemoteId || !EndPoints.TryParse(entry.Item1, out IPEndPoint endPoint)) continue;
-                records.Add(new AddressRecord(endPoint, entry.Item2, isNeighbour: false));
+                records.Add(new AddressRecord(endPoint, withIds ? entry.Item2 : default, isNeighbour: false));
             }
             return AddressFrame.Encode(records);
         }

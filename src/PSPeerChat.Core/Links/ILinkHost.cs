@@ -1,6 +1,7 @@
 using System;
 using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 using PSPeerChat.Stats;
 
 namespace PSPeerChat.Links
@@ -8,7 +9,7 @@ namespace PSPeerChat.Links
     /// <summary>
     /// Everything a link may ask of its node: the node's identity and settings, registration when its handshake is done,
     /// the frames and lines that are the node's business, and word that it closed. Called from the link's reader (frames,
-    /// lines, registration), from whichever thread closes the link (OnClosed) or from the dialling thread (CreateHello),
+    /// lines, registration), from whichever thread closes the link (OnClosed) or from the dialling thread (the dialler's first handshake message),
     /// so an implementation must not block.
     /// </summary>
     internal interface ILinkHost
@@ -26,11 +27,11 @@ namespace PSPeerChat.Links
 
         LinkSettings Settings { get; }
 
-        /// <summary>The HELLO bodies this node's dials have sent and not finished: a self-dial is recognised by its own HELLO.</summary>
-        OwnHellos OwnHellos { get; }
+        /// <summary>The node's Noise static key and signed identity payload (protocol.md §9.2), made at start.</summary>
+        NoiseStaticKey NoiseKey { get; }
 
-        /// <summary>This node's HELLO frame for a link with <paramref name="linkToken"/> (protocol.md §3.1).</summary>
-        byte[] CreateHello(ulong linkToken, byte[] nonce);
+        /// <summary>This node's INTRO frame for a link with <paramref name="linkToken"/> (protocol.md §3.1).</summary>
+        byte[] CreateIntro(ulong linkToken);
 
         /// <summary>
         /// At an inbound link's HELLO: null when there is room for it (it then holds a slot until it registers or

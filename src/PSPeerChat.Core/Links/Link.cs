@@ -56,23 +56,29 @@ namespace PSPeerChat.Links
 
         public IPEndPoint RemoteEndPoint { get; }
 
-        /// <summary>The neighbour's node id once its HELLO arrived (empty for text peers).</summary>
-        public Id128 RemoteId => _session.RemoteId;
+        /// <summary>The neighbour's node id once its Noise identity verified (empty for text peers).</summary>
+        public Id128 RemoteId => _session.Handshake.RemoteId;
 
-        /// <summary>The neighbour as the user sees it: its node id in hex once its HELLO arrived, else (text peers) its address.</summary>
-        public string RemoteLabel => _session.RemoteIdText ?? Address;
+        /// <summary>The neighbour as the user sees it: its node id in hex once its identity verified, else (text peers) its address.</summary>
+        public string RemoteLabel => _session.Handshake.RemoteIdText ?? Address;
 
-        /// <summary>The name from the neighbour's HELLO; null before it (and for text peers).</summary>
-        public string RemoteName => _session.RemoteName;
+        /// <summary>The name from the neighbour's INTRO; null before it (and for text peers).</summary>
+        public string RemoteName => _session.Handshake.RemoteName;
 
-        /// <summary>The encryption key from the neighbour's HELLO; null before it.</summary>
-        public byte[] RemoteEncryptionKey => _session.RemoteEncryptionKey;
+        /// <summary>The direct-message key from the neighbour's Noise identity payload; null before it.</summary>
+        public byte[] RemoteEncryptionKey => _session.Handshake.RemoteEncryptionKey;
 
-        /// <summary>Where the neighbour listens (its address as we see it, the port from its HELLO); null if it does not.</summary>
-        public IPEndPoint ListenEndPoint => _session.ListenEndPoint;
+        /// <summary>Where the neighbour listens (its address as we see it, the port from its INTRO); null if it does not.</summary>
+        public IPEndPoint ListenEndPoint => _session.Handshake.ListenEndPoint;
 
         /// <summary>Chosen by the dialler, echoed by the acceptor: with the dialler's id it orders duplicate links (protocol.md §3.1).</summary>
-        public ulong LinkToken => _session.LinkToken;
+        public ulong LinkToken => _session.Handshake.LinkToken;
+
+        /// <summary>True once every frame of the link travels in Noise records (protocol.md §9.4); never for text peers.</summary>
+        public bool IsEncrypted => !IsText && _session.Handshake.IsEncrypted;
+
+        /// <summary>The handshake the link uses (protocol.md §9), or "none" for a plain text peer.</summary>
+        public string HandshakeName => IsText ? "none" : LinkHandshake.Name;
 
         /// <summary>When the link was made, then when it was registered.</summary>
         public DateTimeOffset ConnectedAt => new DateTimeOffset(Interlocked.Read(ref _connectedAtTicks), TimeSpan.Zero).ToLocalTime();
@@ -127,7 +133,7 @@ namespace PSPeerChat.Links
         /// <summary>Starts both loops. An outbound PeerChat link sends HELLO at once; an inbound one first finds out which protocol its neighbour speaks.</summary>
         public void Start()
         {
-            if (Direction == PeerDirection.Outbound && !IsText) _session.SendHello();
+            if (Direction == PeerDirection.Outbound && !IsText) _session.Begin();
             _pump.Start(ReadAsync);
         }
 
@@ -171,7 +177,6 @@ namespace PSPeerChat.Links
                 _pump.DisposeTransport();
             }
             FailHandshake(new PeerConnectException(Address, "Could not connect to " + Address + ": " + DescribeClose(reason, detail, remote: false) + ".", reason: reason));
-            _session.ForgetOwnHello();
             _host.OnClosed(this);
         }
 
@@ -203,7 +208,6 @@ namespace PSPeerChat.Links
             _pump.CompleteWith(null);
             _pump.AbortTransport();
             FailHandshake(new PeerConnectException(Address, "The link was aborted."));
-            _session.ForgetOwnHello();
             _host.OnClosed(this);
         }
 
@@ -213,8 +217,7 @@ namespace PSPeerChat.Links
         /// <summary>Handshaking becomes Connected; the connection time becomes the registration time.</summary>
         public void MarkConnected()
         {
-            _session.BeforeConnected(); // an acceptor's AUTH goes out before anything the registered link may be sent
-            _session.ForgetOwnHello();
+            _session.Handshake.BeforeConnected(); // an acceptor's INTRO goes out before anything the registered link may be sent
             Interlocked.Exchange(ref _connectedAtTicks, _host.Clock.GetUtcNow().UtcTicks);
             Interlocked.CompareExchange(ref _state, (int)PeerState.Connected, (int)PeerState.Handshaking);
         }
@@ -315,7 +318,7 @@ namespace PSPeerChat.Links
 
         private void OnHandshakeTimeout()
         {
-            if (State == PeerState.Handshaking) Close(CloseReason.HandshakeTimeout, "no HELLO within " + _host.Settings.HandshakeTimeout.TotalSeconds + " s");
+            if (State == PeerState.Handshaking) Close(CloseReason.HandshakeTimeout, "no PeerChat handshake within " + _host.Settings.HandshakeTimeout.TotalSeconds + " s");
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 using PSPeerChat.Timing;
 using PSPeerChat.Transport;
 
@@ -33,6 +34,20 @@ namespace PSPeerChat.Links
         private long _stalledSinceMs; // 0 while the writer keeps up; else when a frame first found the queue full
         private int _disposed;
         private volatile bool _textLines;
+        // Records (protocol.md §9.4): the reader's cipher (set by the handshake on the reader, switched to between two
+        // frames) and the writer's (switched to at a marker in the send queue). Ciphertext waits in _records until a
+        // whole record is there; an opened record's plaintext waits in _opened until the frame buffer takes it.
+        private RecordCipher _pendingReceive;
+        private RecordCipher _receive;
+        private RecordCipher _send;
+        private byte[] _records;
+        private int _recordsStart;
+        private int _recordsEnd;
+        private byte[] _opened;
+        private int _openedStart;
+        private int _openedEnd;
+        private byte[] _sealed;
+        private long _wireBytes; // written since the writer last counted (writer only)
 
         public LinkPump(Link link, ILinkTransport transport, LinkSettings settings, TimeProvider clock, Stats.NodeStats stats)
         {
@@ -83,6 +98,18 @@ namespace PSPeerChat.Links
         /// </summary>
         public long StalledSinceMs => Interlocked.Read(ref _stalledSinceMs);
 
+        /// <summary>
+        /// From the end of the frame being handled, what the neighbour sends is records: the reader opens them with
+        /// <paramref name="cipher"/> before it splits frames. Called by the handshake, on the reader.
+        /// </summary>
+        public void ReceiveRecords(RecordCipher cipher) => _pendingReceive = cipher;
+
+        /// <summary>
+        /// Everything queued after this call is sealed into records with <paramref name="cipher"/>; what was queued before
+        /// goes out in the clear. False when the queue could not take the marker (the link must close).
+        /// </summary>
+        public bool SendRecords(RecordCipher cipher) => _queue.TryEnqueue(OutboundFrame.StartRecords(cipher), 0);
+
         /// <summary>Queues a last frame (or none) and refuses everything after it; the writer ends once it is out.</summary>
         public void CompleteWith(OutboundFrame last) => _queue.CompleteWith(last);
 
@@ -123,6 +150,7 @@ namespace PSPeerChat.Links
                         int body = start + ProtocolLimits.LengthPrefix;
                         start = body + bodyLength;
                         if (!handle(_readBuffer, body, bodyLength)) return;
+                        if (_pendingReceive != null) SwitchToRecords(ref start, ref end);
                         TimeSpan pause = _link.Budgets.Pace(ProtocolLimits.LengthPrefix + bodyLength);
                         if (pause > TimeSpan.Zero)
                         {
@@ -160,16 +188,80 @@ namespace PSPeerChat.Links
                 }
 
                 MakeRoom(ref start, ref end, needed);
-                int n = await ReceiveAsync(end);
+                int n = _receive == null ? await ReceiveAsync(end) : await OpenRecordsAsync(end);
+                if (n < 0) return; // a record did not open: the link is closed
                 if (n == 0)
                 {
-                    _link.Close(CloseReason.ConnectionLost, end > start ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
+                    _link.Close(CloseReason.ConnectionLost, end > start || _recordsEnd > _recordsStart ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
                     return;
                 }
-                Received(n);
+                if (_receive == null) Received(n);
                 end += n;
                 sliceStart = Stopwatch.GetTimestamp(); // waiting for bytes is not frame handling: a new slice begins
             }
+        }
+
+        /// <summary>The bytes after the frame just handled are ciphertext: they move to the record buffer.</summary>
+        private void SwitchToRecords(ref int start, ref int end)
+        {
+            _receive = _pendingReceive;
+            _pendingReceive = null;
+            int unread = end - start;
+            _records = new byte[Math.Max(_settings.InitialReadBuffer, unread)];
+            Buffer.BlockCopy(_readBuffer, start, _records, 0, unread);
+            _recordsStart = 0;
+            _recordsEnd = unread;
+            start = end = 0;
+        }
+
+        /// <summary>
+        /// Puts plaintext into the frame buffer from <paramref name="offset"/>: what is left of the last opened record,
+        /// else the next record, receiving ciphertext until one is whole. The count of plaintext bytes; 0 when the
+        /// neighbour left; -1 when a record did not open (altered, forged, replayed, reordered), and the link is closed.
+        /// </summary>
+        private async Task<int> OpenRecordsAsync(int offset)
+        {
+            while (_openedStart == _openedEnd)
+            {
+                RecordStatus status = _receive.Peek(_records, _recordsStart, _recordsEnd - _recordsStart, out int plaintextBytes);
+                if (status == RecordStatus.Opened)
+                {
+                    if (_opened == null || _opened.Length < plaintextBytes) _opened = new byte[Math.Max(plaintextBytes, Math.Min(2 * (_opened?.Length ?? _settings.InitialReadBuffer), RecordCipher.MaxPlaintext))];
+                    status = _receive.TryOpen(_records, _recordsStart, _recordsEnd - _recordsStart, _opened, 0, out plaintextBytes, out int consumed);
+                    if (status == RecordStatus.Opened)
+                    {
+                        _recordsStart += consumed;
+                        _openedStart = 0;
+                        _openedEnd = plaintextBytes;
+                        continue;
+                    }
+                }
+                if (status == RecordStatus.Failed)
+                {
+                    // No CLOSE from the neighbour can be trusted any more; ours still goes out sealed.
+                    _link.Fail("a record did not decrypt (altered, forged, replayed or out of order)");
+                    return -1;
+                }
+                // Incomplete: make room for the whole record, then receive.
+                int unread = _recordsEnd - _recordsStart;
+                int needed = unread >= RecordCipher.LengthSize ? RecordCipher.LengthSize + ((_records[_recordsStart] << 8) | _records[_recordsStart + 1]) : RecordCipher.LengthSize;
+                if (_records.Length < needed || _recordsEnd == _records.Length)
+                {
+                    byte[] target = _records.Length >= Math.Max(needed, unread + 1) ? _records : new byte[Math.Max(needed, Math.Min(2 * _records.Length, RecordCipher.LengthSize + HandshakeState.MaxMessageSize))];
+                    Buffer.BlockCopy(_records, _recordsStart, target, 0, unread);
+                    _records = target;
+                    _recordsStart = 0;
+                    _recordsEnd = unread;
+                }
+                int n = await _transport.ReceiveAsync(_records, _recordsEnd, _records.Length - _recordsEnd);
+                if (n == 0) return 0;
+                Received(n);
+                _recordsEnd += n;
+            }
+            int count = Math.Min(_openedEnd - _openedStart, _readBuffer.Length - offset);
+            Buffer.BlockCopy(_opened, _openedStart, _readBuffer, offset, count);
+            _openedStart += count;
+            return count;
         }
 
         /// <summary>Moves unread bytes to the front and grows the buffer so <paramref name="needed"/> bytes fit (never beyond a frame's maximum).</summary>
@@ -229,36 +321,66 @@ namespace PSPeerChat.Links
             bool closeAfter = false;
             bool text = _textLines;
             int used = 0;
-            long bytes = 0;
             int messages = 0;
             foreach (OutboundFrame frame in batch)
             {
+                if (frame.Records != null)
+                {
+                    // The handshake's marker: what was queued before it goes out in the clear, everything after in records.
+                    if (used > 0) await SendAsync(_writeBuffer, 0, used);
+                    used = 0;
+                    _send = frame.Records;
+                    continue;
+                }
                 closeAfter |= frame.CloseAfter;
                 byte[] data = text ? frame.Message?.GetTextLine() : frame.Frame;
                 if (data == null) continue;
                 if (frame.Message != null) messages++;
-                bytes += data.Length;
                 // Text links get one line per send: the article's Go node reads each line with a fresh
                 // buffered reader and would lose lines that arrive together (protocol.md §5).
                 if (batch.Count == 1 || text || data.Length > _settings.CoalesceLimit)
                 {
-                    if (used > 0) await _transport.SendAsync(_writeBuffer, 0, used);
+                    if (used > 0) await SendAsync(_writeBuffer, 0, used);
                     used = 0;
-                    await _transport.SendAsync(data, 0, data.Length);
+                    await SendAsync(data, 0, data.Length);
                     continue;
                 }
                 if (used + data.Length > _settings.CoalesceLimit)
                 {
-                    await _transport.SendAsync(_writeBuffer, 0, used);
+                    await SendAsync(_writeBuffer, 0, used);
                     used = 0;
                 }
                 EnsureWriteBuffer(used + data.Length);
                 Buffer.BlockCopy(data, 0, _writeBuffer, used, data.Length);
                 used += data.Length;
             }
-            if (used > 0) await _transport.SendAsync(_writeBuffer, 0, used);
-            _link.Counters.Sent(bytes, messages);
+            if (used > 0) await SendAsync(_writeBuffer, 0, used);
+            _link.Counters.Sent(_wireBytes, messages); // bytes on the wire, records included
+            _wireBytes = 0;
             return closeAfter;
+        }
+
+        /// <summary>Sends bytes of the link's stream: as they are, or sealed into records once the handshake keyed the link.</summary>
+        private Task SendAsync(byte[] data, int offset, int count)
+        {
+            if (_send == null)
+            {
+                _wireBytes += count;
+                return _transport.SendAsync(data, offset, count);
+            }
+            int records = (count + RecordCipher.MaxPlaintext - 1) / RecordCipher.MaxPlaintext;
+            int size = count + records * RecordCipher.RecordSize(0);
+            if (_sealed == null || _sealed.Length < size) _sealed = new byte[Math.Max(size, Math.Min(2 * (_sealed?.Length ?? 0), _settings.CoalesceLimit + 2 * RecordCipher.RecordSize(0)))];
+            int written = 0;
+            while (count > 0)
+            {
+                int chunk = Math.Min(count, RecordCipher.MaxPlaintext);
+                written += _send.Seal(data, offset, chunk, _sealed, written);
+                offset += chunk;
+                count -= chunk;
+            }
+            _wireBytes += written;
+            return _transport.SendAsync(_sealed, 0, written);
         }
 
         private void EnsureWriteBuffer(int size)

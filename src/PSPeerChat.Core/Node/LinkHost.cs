@@ -8,6 +8,7 @@ using PSPeerChat.Identity;
 using PSPeerChat.Joining;
 using PSPeerChat.Links;
 using PSPeerChat.Protocol;
+using PSPeerChat.Protocol.Noise;
 using PSPeerChat.Settings;
 using PSPeerChat.Stats;
 using PSPeerChat.Transport;
@@ -44,6 +45,7 @@ namespace PSPeerChat
             _events = events;
             _book = book;
             _discouraged = new Discouragement(node.Clock);
+            NoiseKey = NoiseStaticKey.Create(node.Identity);
             Settings = new LinkSettings
             {
                 QueueCapacity = node.Options.SendQueueCapacity,
@@ -76,14 +78,14 @@ namespace PSPeerChat
 
         public LinkSettings Settings { get; }
 
-        public OwnHellos OwnHellos { get; } = new OwnHellos();
+        public NoiseStaticKey NoiseKey { get; }
 
-        public byte[] CreateHello(ulong linkToken, byte[] nonce) => HelloFrame.Encode(_node.Identity, linkToken, (ushort)_node.Port, _node.Name, nonce);
+        public byte[] CreateIntro(ulong linkToken) => IntroFrame.Encode(linkToken, (ushort)_node.Port, _node.Name);
 
         public string AdmitInbound(Link link, out byte[] alternatives)
         {
             string refusal = _links.AdmitInbound(link, _node.Name);
-            alternatives = refusal == null ? null : _exchange.CreateReply(link);
+            alternatives = refusal == null ? null : _exchange.CreateReply(link, withIds: false);
             return refusal;
         }
 
@@ -147,7 +149,7 @@ namespace PSPeerChat
                     }
                     if (!await CompletesInTime(link.Handshake, budget.Token).ConfigureAwait(false))
                     {
-                        link.Close(CloseReason.HandshakeTimeout, "no HELLO within " + limit.TotalSeconds + " s");
+                        link.Close(CloseReason.HandshakeTimeout, "no PeerChat handshake within " + limit.TotalSeconds + " s");
                         cancel.ThrowIfCancellationRequested();
                         throw new PeerConnectException(address, "Could not connect to " + address + ": it accepted the connection but did not complete the PeerChat handshake within " + limit.TotalSeconds + " s. If it is a plain text node, use -Protocol Text.", timedOut: true);
                     }

@@ -10,8 +10,10 @@ namespace PSPeerChat.Protocol
         Pong = 5,
         GetAddresses = 6,
         Addresses = 7,
-        Auth = 8,
+        // 8 was AUTH (version 3); version 4 proves identities in the Noise handshake (protocol.md §9).
         Direct = 9,
         Announce = 10,
+        Noise = 11,
+        Intro = 12,
     }
 }

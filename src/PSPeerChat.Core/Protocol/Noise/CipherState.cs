@@ -18,6 +18,8 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>2^64-1: reserved by §5.1 (Rekey uses it), never a message nonce.</summary>
         public const ulong MaxNonce = ulong.MaxValue;
 
+        private readonly ChaCha20Poly1305 _aead = new ChaCha20Poly1305();
+        private readonly byte[] _iv = new byte[12];
         private byte[] _k;
 
         /// <summary>The nonce of the next message.</summary>
@@ -41,10 +43,20 @@ namespace PSPeerChat.Protocol.Noise
         {
             CheckRange(plaintext, offset, count);
             if (_k == null) return Copy(plaintext, offset, count);
-            if (Nonce == MaxNonce) throw new NoiseException("The nonce is exhausted; the link must close.");
-            byte[] output = Process(true, _k, Nonce, ad, plaintext, offset, count);
-            Nonce++;
+            byte[] output = new byte[count + TagSize];
+            EncryptWithAd(ad, plaintext, offset, count, output, 0);
             return output;
+        }
+
+        /// <summary>EncryptWithAd into <paramref name="output"/> (room for count + 16 bytes); returns the bytes written. Needs a key.</summary>
+        public int EncryptWithAd(byte[] ad, byte[] plaintext, int offset, int count, byte[] output, int outputOffset)
+        {
+            CheckRange(plaintext, offset, count);
+            if (_k == null) throw new NoiseException("No key to encrypt with.");
+            if (Nonce == MaxNonce) throw new NoiseException("The nonce is exhausted; the link must close.");
+            int written = Process(true, Nonce, ad, plaintext, offset, count, output, outputOffset);
+            Nonce++;
+            return written;
         }
 
         /// <summary>
@@ -55,18 +67,30 @@ namespace PSPeerChat.Protocol.Noise
         {
             CheckRange(ciphertext, offset, count);
             if (_k == null) return Copy(ciphertext, offset, count);
+            if (count < TagSize) throw new NoiseException("A ciphertext is shorter than its tag.");
+            byte[] output = new byte[count - TagSize];
+            DecryptWithAd(ad, ciphertext, offset, count, output, 0);
+            return output;
+        }
+
+        /// <summary>DecryptWithAd into <paramref name="output"/> (room for count - 16 bytes); returns the plaintext length. Needs a key.</summary>
+        public int DecryptWithAd(byte[] ad, byte[] ciphertext, int offset, int count, byte[] output, int outputOffset)
+        {
+            CheckRange(ciphertext, offset, count);
+            if (_k == null) throw new NoiseException("No key to decrypt with.");
             if (Nonce == MaxNonce) throw new NoiseException("The nonce is exhausted; the link must close.");
             if (count < TagSize) throw new NoiseException("A ciphertext is shorter than its tag.");
-            byte[] output = Process(false, _k, Nonce, ad, ciphertext, offset, count);
+            int written = Process(false, Nonce, ad, ciphertext, offset, count, output, outputOffset);
             Nonce++;
-            return output;
+            return written;
         }
 
         /// <summary>Rekey() per §4.2 and §5.1: k = the first 32 bytes of ENCRYPT(k, 2^64-1, zerolen, 32 zeros); n is kept.</summary>
         public void Rekey()
         {
             if (_k == null) throw new NoiseException("Rekey needs a key.");
-            byte[] output = Process(true, _k, MaxNonce, Array.Empty<byte>(), new byte[KeySize], 0, KeySize);
+            byte[] output = new byte[KeySize + TagSize];
+            Process(true, MaxNonce, Array.Empty<byte>(), new byte[KeySize], 0, KeySize, output, 0);
             byte[] key = new byte[KeySize];
             Buffer.BlockCopy(output, 0, key, 0, KeySize);
             Array.Clear(_k, 0, _k.Length);
@@ -80,24 +104,24 @@ namespace PSPeerChat.Protocol.Noise
             _k = null;
         }
 
-        private static byte[] Process(bool encrypt, byte[] key, ulong nonce, byte[] ad, byte[] input, int offset, int count)
+        private int Process(bool encrypt, ulong nonce, byte[] ad, byte[] input, int offset, int count, byte[] output, int outputOffset)
         {
-            byte[] iv = new byte[12];
-            for (int i = 0; i < 8; i++) iv[4 + i] = (byte)(nonce >> (8 * i));
-            var aead = new ChaCha20Poly1305();
-            aead.Init(encrypt, new AeadParameters(new KeyParameter(key), TagSize * 8, iv, ad ?? Array.Empty<byte>()));
-            byte[] output = new byte[aead.GetOutputSize(count)];
-            int written = aead.ProcessBytes(input, offset, count, output, 0);
+            for (int i = 0; i < 8; i++) _iv[4 + i] = (byte)(nonce >> (8 * i));
+            // One engine per cipher state, initialised per message (a record costs no engine or buffer allocation).
+            _aead.Init(encrypt, new AeadParameters(new KeyParameter(_k), TagSize * 8, _iv, ad ?? Array.Empty<byte>()));
+            int expected = _aead.GetOutputSize(count);
+            if (output == null || outputOffset < 0 || output.Length - outputOffset < expected) throw new ArgumentException("The output has no room for " + expected + " bytes.", nameof(output));
+            int written = _aead.ProcessBytes(input, offset, count, output, outputOffset);
             try
             {
-                written += aead.DoFinal(output, written);
+                written += _aead.DoFinal(output, outputOffset + written);
             }
             catch (InvalidCipherTextException)
             {
                 throw new NoiseException("A message or record failed to decrypt.");
             }
-            if (written != output.Length) throw new NoiseException("The cipher wrote an unexpected length.");
-            return output;
+            if (written != expected) throw new NoiseException("The cipher wrote an unexpected length.");
+            return written;
         }
 
         private static void CheckRange(byte[] buffer, int offset, int count)

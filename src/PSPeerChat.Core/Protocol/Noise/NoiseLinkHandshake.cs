@@ -19,6 +19,7 @@ namespace PSPeerChat.Protocol.Noise
     {
         private readonly HandshakeState _state;
         private readonly NodeIdentity _identity;
+        private readonly byte[] _payload; // signed once per static key (NoiseStaticKey), or per message when null
         private readonly SignatureVerifier _verifier;
         private readonly Id128? _expectedRemote;
         private int _messages;
@@ -32,6 +33,12 @@ namespace PSPeerChat.Protocol.Noise
         /// <param name="verifier">Checks the peer's signature.</param>
         /// <param name="expectedRemote">Initiator only, optional: the node id it dialled; any other fails the handshake before message 3.</param>
         /// <param name="ephemeral">Tests only: a fixed ephemeral key.</param>
+        public NoiseLinkHandshake(bool initiator, NoiseStaticKey local, byte[] prologue, SignatureVerifier verifier, Id128? expectedRemote = null)
+            : this(initiator, local?.Identity, local?.Key, prologue, verifier, expectedRemote)
+        {
+            _payload = local.Payload;
+        }
+
         public NoiseLinkHandshake(bool initiator, NodeIdentity identity, X25519PrivateKeyParameters staticKey, byte[] prologue, SignatureVerifier verifier, Id128? expectedRemote = null, X25519PrivateKeyParameters ephemeral = null)
         {
             _identity = identity ?? throw new ArgumentNullException(nameof(identity));
@@ -50,6 +57,9 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>The peer, once its identity payload verified (after message 2 for the initiator, message 3 for the responder).</summary>
         public LinkIdentity RemoteIdentity { get; private set; }
 
+        /// <summary>True when the handshake failed on the peer's identity payload (its signature or the node id dialled).</summary>
+        public bool IdentityRejected { get; private set; }
+
         /// <summary>The handshake hash (channel binding), once complete.</summary>
         public byte[] HandshakeHash => IsComplete ? _state.HandshakeHash : throw new NoiseException("The handshake is not complete.");
 
@@ -58,7 +68,7 @@ namespace PSPeerChat.Protocol.Noise
         {
             if (_failed) throw new NoiseException("The handshake failed.");
             // Message 1 carries nothing: no key exists yet to encrypt an identity with.
-            byte[] payload = _messages == 0 ? Array.Empty<byte>() : IdentityPayload.Encode(_identity, _state.LocalStaticPublicKey);
+            byte[] payload = _messages == 0 ? Array.Empty<byte>() : _payload ?? IdentityPayload.Encode(_identity, _state.LocalStaticPublicKey);
             byte[] message = _state.WriteMessage(payload);
             _messages++;
             return message;
@@ -78,6 +88,7 @@ namespace PSPeerChat.Protocol.Noise
             {
                 if (!IdentityPayload.TryVerify(_verifier, payload, _state.RemoteStaticPublicKey, out LinkIdentity remote))
                 {
+                    IdentityRejected = true;
                     throw new NoiseException("The peer's identity payload does not verify against its Noise static key.");
                 }
                 if (_expectedRemote.HasValue && remote.NodeId != _expectedRemote.Value)

@@ -39,6 +39,8 @@ namespace PSPeerChat.Protocol.Noise
 
         private readonly Direction _send;
         private readonly Direction _receive;
+        private readonly byte[] _sendAd = new byte[LengthSize];
+        private readonly byte[] _receiveAd = new byte[LengthSize];
 
         /// <summary>The transport ciphers of a completed handshake, with the default rekey bounds.</summary>
         public RecordCipher(HandshakeState handshake)
@@ -73,28 +75,38 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>One record: length prefix and ciphertext of <paramref name="count"/> bytes (at most <see cref="MaxPlaintext"/>).</summary>
         public byte[] Seal(byte[] plaintext, int offset, int count)
         {
-            if (plaintext == null) throw new ArgumentNullException(nameof(plaintext));
-            if (offset < 0 || count < 0 || offset > plaintext.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
+            CheckRange(plaintext, offset, count);
+            byte[] record = new byte[RecordSize(count)];
+            Seal(plaintext, offset, count, record, 0);
+            return record;
+        }
+
+        /// <summary>Bytes of the record that carries <paramref name="plaintextBytes"/>.</summary>
+        public static int RecordSize(int plaintextBytes) => LengthSize + plaintextBytes + CipherState.TagSize;
+
+        /// <summary>Seals one record into <paramref name="output"/> (room for <see cref="RecordSize"/>); returns its size.</summary>
+        public int Seal(byte[] plaintext, int offset, int count, byte[] output, int outputOffset)
+        {
+            CheckRange(plaintext, offset, count);
             if (count > MaxPlaintext) throw new ArgumentOutOfRangeException(nameof(count), "A record carries at most 65519 plaintext bytes.");
+            if (output == null || outputOffset < 0 || output.Length - outputOffset < RecordSize(count)) throw new ArgumentException("The output has no room for the record.", nameof(output));
             if (_send.Failed) throw new NoiseException("The send direction failed; the link must close.");
             int length = count + CipherState.TagSize;
-            byte[] prefix = { (byte)(length >> 8), (byte)length };
-            byte[] ciphertext;
+            _sendAd[0] = (byte)(length >> 8);
+            _sendAd[1] = (byte)length;
             try
             {
-                ciphertext = _send.Cipher.EncryptWithAd(prefix, plaintext, offset, count);
+                _send.Cipher.EncryptWithAd(_sendAd, plaintext, offset, count, output, outputOffset + LengthSize);
             }
             catch (NoiseException)
             {
                 _send.Failed = true;
                 throw;
             }
-            byte[] record = new byte[LengthSize + ciphertext.Length];
-            record[0] = prefix[0];
-            record[1] = prefix[1];
-            Buffer.BlockCopy(ciphertext, 0, record, LengthSize, ciphertext.Length);
+            output[outputOffset] = _sendAd[0];
+            output[outputOffset + 1] = _sendAd[1];
             _send.Count(count);
-            return record;
+            return LengthSize + length;
         }
 
         /// <summary>
@@ -105,9 +117,23 @@ namespace PSPeerChat.Protocol.Noise
         public RecordStatus TryOpen(byte[] buffer, int offset, int count, out byte[] plaintext, out int consumed)
         {
             plaintext = null;
+            RecordStatus status = Peek(buffer, offset, count, out int plaintextBytes);
             consumed = 0;
-            if (buffer == null) throw new ArgumentNullException(nameof(buffer));
-            if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
+            if (status != RecordStatus.Opened) return status;
+            byte[] output = new byte[plaintextBytes];
+            status = TryOpen(buffer, offset, count, output, 0, out _, out consumed);
+            if (status == RecordStatus.Opened) plaintext = output;
+            return status;
+        }
+
+        /// <summary>
+        /// What the front of the received bytes holds: <see cref="RecordStatus.Opened"/> when a whole record is there
+        /// (<paramref name="plaintextBytes"/> is then its plaintext size), Incomplete or Failed as for TryOpen. Opens nothing.
+        /// </summary>
+        public RecordStatus Peek(byte[] buffer, int offset, int count, out int plaintextBytes)
+        {
+            plaintextBytes = 0;
+            CheckRange(buffer, offset, count);
             if (_receive.Failed) return RecordStatus.Failed;
             if (count < LengthSize) return RecordStatus.Incomplete;
             int length = (buffer[offset] << 8) | buffer[offset + 1];
@@ -117,20 +143,43 @@ namespace PSPeerChat.Protocol.Noise
                 return RecordStatus.Failed;
             }
             if (count - LengthSize < length) return RecordStatus.Incomplete;
-            byte[] prefix = { buffer[offset], buffer[offset + 1] };
+            plaintextBytes = length - CipherState.TagSize;
+            return RecordStatus.Opened;
+        }
+
+        /// <summary>
+        /// Opens the record at the front of the received bytes into <paramref name="output"/> (room for the plaintext,
+        /// see <see cref="Peek"/>). Nothing in <paramref name="output"/> may be used unless this returns Opened.
+        /// </summary>
+        public RecordStatus TryOpen(byte[] buffer, int offset, int count, byte[] output, int outputOffset, out int plaintextBytes, out int consumed)
+        {
+            consumed = 0;
+            RecordStatus status = Peek(buffer, offset, count, out plaintextBytes);
+            if (status != RecordStatus.Opened) return status;
+            if (output == null || outputOffset < 0 || output.Length - outputOffset < plaintextBytes) throw new ArgumentException("The output has no room for the plaintext.", nameof(output));
+            int length = plaintextBytes + CipherState.TagSize;
+            _receiveAd[0] = buffer[offset];
+            _receiveAd[1] = buffer[offset + 1];
             try
             {
-                plaintext = _receive.Cipher.DecryptWithAd(prefix, buffer, offset + LengthSize, length);
+                _receive.Cipher.DecryptWithAd(_receiveAd, buffer, offset + LengthSize, length, output, outputOffset);
             }
             catch (NoiseException)
             {
                 _receive.Failed = true;
                 _receive.Cipher.Clear();
+                plaintextBytes = 0;
                 return RecordStatus.Failed;
             }
             consumed = LengthSize + length;
-            _receive.Count(plaintext.Length);
+            _receive.Count(plaintextBytes);
             return RecordStatus.Opened;
+        }
+
+        private static void CheckRange(byte[] buffer, int offset, int count)
+        {
+            if (buffer == null) throw new ArgumentNullException(nameof(buffer));
+            if (offset < 0 || count < 0 || offset > buffer.Length - count) throw new ArgumentOutOfRangeException(nameof(count));
         }
 
         /// <summary>Forgets both keys (when the link closes).</summary>
