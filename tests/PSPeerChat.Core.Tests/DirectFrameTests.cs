@@ -153,6 +153,92 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public void The_plaintext_holds_the_text_length_after_the_name_then_text_and_signature()
+        {
+            byte[] frame = Create("hello there", "ann").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+
+            Assert.Equal(Sender.NodeId, Id128.Read(plain, 0));
+            Assert.Equal(Sender.SigningPublicKey, plain.Skip(16).Take(32).ToArray());
+            Assert.Equal(3, plain[DirectPlaintext.NameLengthAt]);
+            Assert.Equal("ann", Encoding.UTF8.GetString(plain, 49, 3));
+            Assert.Equal(new byte[] { 0, 11 }, plain.Skip(52).Take(2).ToArray()); // big-endian
+            Assert.Equal("hello there", Encoding.UTF8.GetString(plain, 54, 11));
+            Assert.Equal(54 + 11 + 64, plain.Length); // the signature ends it: no padding unless asked for
+        }
+
+        [Fact]
+        public void Zero_bytes_after_the_signature_open_and_give_back_the_exact_text()
+        {
+            byte[] frame = Create("padded by hand", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+
+            byte[] padded = DirectPlaintext.Seal(frame, Recipient, plain.Concat(new byte[300]).ToArray());
+
+            FloodMessage m = Decode(padded);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal("padded by hand", m.Text);
+            Assert.Equal(Sender.NodeId, m.OriginId);
+        }
+
+        [Theory]
+        [InlineData(0)]   // the last byte of the padding
+        [InlineData(-1)]  // the first, right after the signature
+        [InlineData(-50)]
+        public void A_padding_byte_that_is_not_zero_is_refused(int where)
+        {
+            byte[] frame = Create("padded by hand", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[50]).ToArray();
+            plain[where == 0 ? plain.Length - 1 : plain.Length + where] = 0x01;
+
+            FloodMessage m = Decode(DirectPlaintext.Seal(frame, Recipient, plain));
+
+            Assert.False(Opens(m, Recipient, out string error));
+            Assert.Equal("DIRECT padding is not zero", error);
+            Assert.Null(m.Text);
+        }
+
+        [Theory]
+        [InlineData(0, 1)]    // one byte more than the text and signature leave room for
+        [InlineData(20, 21)]  // with padding: one byte more than the padding too
+        [InlineData(20, 4000)]
+        public void A_text_length_that_runs_past_the_plaintext_is_refused(int padding, int extra)
+        {
+            byte[] frame = Create("twelve bytes", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[padding]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), (ushort)(12 + extra));
+
+            FloodMessage m = Decode(DirectPlaintext.Seal(frame, Recipient, plain));
+
+            Assert.False(Opens(m, Recipient, out string error));
+            Assert.Equal("DIRECT text length runs past the plaintext", error);
+        }
+
+        [Fact]
+        public void A_text_length_over_the_limit_is_refused_as_such()
+        {
+            byte[] frame = Create("short", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[ProtocolLimits.MaxTextBytes]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), ProtocolLimits.MaxTextBytes + 1);
+
+            Assert.False(Opens(Decode(DirectPlaintext.Seal(frame, Recipient, plain)), Recipient, out string error));
+            Assert.Equal("DIRECT text longer than 64000 bytes", error);
+        }
+
+        [Fact]
+        public void The_text_length_is_signed_so_moving_text_into_the_padding_breaks_the_signature()
+        {
+            // Five zero bytes of padding, and a text length that takes them in: the text would end in five NULs. The
+            // plaintext is well formed, but the signature no longer sits where the sender put it.
+            byte[] frame = Create("abc", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[5]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), 8);
+
+            Assert.False(Opens(Decode(DirectPlaintext.Seal(frame, Recipient, plain)), Recipient, out string error));
+            Assert.Equal("DIRECT with a bad sender signature", error);
+        }
+
+        [Fact]
         public void Create_refuses_text_over_the_limit()
         {
             Assert.Throws<ArgumentException>(() => Create(new string('t', ProtocolLimits.MaxTextBytes + 1)));

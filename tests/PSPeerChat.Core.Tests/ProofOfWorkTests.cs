@@ -173,7 +173,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal("frame shorter than its header", error);
 
             byte[] direct = DirectFrame.Create(Fixed, string.Empty, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, Time, 32, string.Empty).Frame;
-            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 217 bytes, 225 needed with the bit
+            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 219 bytes, 227 needed with the bit
             Assert.Null(DirectFrame.TryDecode(direct, ProtocolLimits.LengthPrefix, Frames.BodyLength(direct), out error));
 
             byte[] announce = MessageFrame.CreateAnnounce(Fixed, Id128.NewRandom(), "alice", Time, 32).Frame;

@@ -16,6 +16,8 @@ namespace PSPeerChat.Protocol
     /// encrypting, outside the associated data.
     /// The key is HKDF-SHA256 of X25519(ephemeral, recipient), so only the recipient can read it; the sender's id,
     /// key, name and signature travel inside the ciphertext, so relays learn neither the text nor the sender.
+    /// The plaintext may end in zero bytes of padding after the signature (protocol.md §3.9): the text's length is a
+    /// field of its own, so the frame's length need not tell it.
     /// The clear header, nonce included, is the AEAD's associated data: nobody can move the message to another
     /// recipient or time without the recipient noticing.
     /// </summary>
@@ -28,10 +30,12 @@ namespace PSPeerChat.Protocol
         private const int NonceSize = 12;
         private const int HeaderSize = NonceOffset + NonceSize;
         private const int TagSize = 16;
-        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) text(rest) signature(64).
-        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + NodeIdentity.SignatureSize;
+        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) textLength(2) text(t) signature(64) padding(zero bytes).
+        private const int TextLengthSize = 2;
+        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + TextLengthSize + NodeIdentity.SignatureSize;
         public const int MinBody = HeaderSize + TagSize + PlainFixed + 1;
-        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v2");
+        // "v4": the plaintext layout of protocol version 4 (textLength, padding); a frame of another layout fails the tag.
+        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v4");
         private static readonly SecureRandom Random = new SecureRandom();
 
         /// <summary>Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.</summary>
@@ -63,6 +67,8 @@ namespace PSPeerChat.Protocol
             plain[p++] = (byte)nameBytes.Length;
             Buffer.BlockCopy(nameBytes, 0, plain, p, nameBytes.Length);
             p += nameBytes.Length;
+            BigEndian.WriteUInt16(plain, p, (ushort)textBytes.Length);
+            p += TextLengthSize;
             Buffer.BlockCopy(textBytes, 0, plain, p, textBytes.Length);
             p += textBytes.Length;
             byte[] signed = SignedBytes(frame, plain, p);
@@ -150,15 +156,28 @@ namespace PSPeerChat.Protocol
             Id128 senderId = Id128.Read(plain, 0);
             int p = Id128.Size + NodeIdentity.KeySize;
             int nameLength = plain[p++];
-            int signatureAt = plain.Length - NodeIdentity.SignatureSize;
-            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength > signatureAt)
+            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength + TextLengthSize + NodeIdentity.SignatureSize > plain.Length)
             {
                 error = "DIRECT name length out of range";
                 return false;
             }
-            if (signatureAt - p - nameLength > ProtocolLimits.MaxTextBytes)
+            int textLength = BigEndian.ReadUInt16(plain, p + nameLength);
+            int textAt = p + nameLength + TextLengthSize;
+            if (textLength > ProtocolLimits.MaxTextBytes)
             {
                 error = "DIRECT text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
+                return false;
+            }
+            int signatureAt = textAt + textLength;
+            if (signatureAt + NodeIdentity.SignatureSize > plain.Length)
+            {
+                error = "DIRECT text length runs past the plaintext";
+                return false;
+            }
+            for (int i = signatureAt + NodeIdentity.SignatureSize; i < plain.Length; i++)
+            {
+                if (plain[i] == 0) continue;
+                error = "DIRECT padding is not zero";
                 return false;
             }
             byte[] signed = SignedBytes(frame, plain, signatureAt);
@@ -169,7 +188,7 @@ namespace PSPeerChat.Protocol
             }
             try
             {
-                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, p + nameLength, signatureAt - p - nameLength));
+                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, textAt, textLength));
             }
             catch (ArgumentException)
             {
@@ -182,7 +201,7 @@ namespace PSPeerChat.Protocol
             return true;
         }
 
-        /// <summary>What the sender signs: the clear header (id, recipient, time, ephemeral key, nonce) and the plain part before the signature.</summary>
+        /// <summary>What the sender signs: the clear header (id, recipient, time, ephemeral key, nonce) and the plain part before the signature (not the padding after it).</summary>
         private static byte[] SignedBytes(byte[] frame, byte[] plain, int plainLength)
         {
             byte[] signed = new byte[HeaderSize + plainLength];
