@@ -24,6 +24,11 @@ namespace PSPeerChat.Core.Tests
             return DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, ts, hopLimit, text);
         }
 
+        private static FloodMessage Padded(string text, string name = "alice", MessageFlags flags = MessageFlags.None)
+        {
+            return DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, text, flags, pad: true);
+        }
+
         private static FloodMessage Decode(byte[] frame)
         {
             FloodMessage m = DirectFrame.TryDecode(frame, ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out string error);
@@ -238,12 +243,97 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal("DIRECT with a bad sender signature", error);
         }
 
+        [Theory]
+        [InlineData(1, 256)]
+        [InlineData(32, 256)]    // 219 + 5 + 32: exactly full
+        [InlineData(33, 512)]
+        [InlineData(100, 512)]
+        [InlineData(300, 1024)]
+        [InlineData(1500, 2048)]
+        [InlineData(1824, 2048)] // exactly full
+        [InlineData(1825, 4096)] // above 2048: multiples of 2048
+        [InlineData(3000, 4096)]
+        [InlineData(9000, 10240)]
+        [InlineData(ProtocolLimits.MaxTextBytes, 65536)] // the next multiple is the frame limit itself
+        public void A_padded_body_lands_exactly_on_its_size_class_and_opens_to_the_exact_text(int textBytes, int body)
+        {
+            string text = new string('x', textBytes - 1) + "!";
+            byte[] frame = Padded(text).Frame;
+
+            Assert.Equal(body, Frames.BodyLength(frame));
+            Assert.Equal((uint)body, BigEndian.ReadUInt32(frame, 0));
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+            Assert.Equal(textBytes, DirectPlaintext.TextLength(plain));
+            Assert.Equal(body - 219 - 5 - textBytes, DirectPlaintext.PaddingLength(plain));
+            Assert.All(plain.Skip(plain.Length - DirectPlaintext.PaddingLength(plain)), b => Assert.Equal(0, b));
+
+            FloodMessage m = Decode(frame);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal("alice", m.OriginName);
+        }
+
+        [Fact]
+        public void The_longest_name_and_text_with_a_proof_of_work_nonce_still_fit_the_frame_limit()
+        {
+            string name = new string('n', ProtocolLimits.MaxNameBytes);
+            string text = new string('t', ProtocolLimits.MaxTextBytes);
+
+            FloodMessage m = Padded(text, name, MessageFlags.ProofOfWork);
+
+            Assert.Equal(ProtocolLimits.MaxFrameBody, Frames.BodyLength(m.Frame)); // 64,291 unpadded
+            FloodMessage relayed = Decode(m.Frame);
+            Assert.True(Opens(relayed, Recipient, out string error), error);
+            Assert.Equal(text, relayed.Text);
+        }
+
+        [Fact]
+        public void Padded_messages_of_one_class_have_one_length_whatever_their_text_and_name()
+        {
+            Assert.Equal(new[] { 256 }, new[] { "", "a", "ok", "see you at 6" }.Select(t => Frames.BodyLength(Padded(t).Frame)).Distinct());
+            Assert.Equal(new[] { 1024 }, new[] { 300, 555, 800 }.Select(n => Frames.BodyLength(Padded(new string('y', n), "n" + n).Frame)).Distinct());
+            Assert.Equal(new[] { 2048 }, new[] { 1100, 1500, 1800 }.Select(n => Frames.BodyLength(Padded(new string('é', n / 2)).Frame)).Distinct());
+            // Without padding the same texts tell their lengths.
+            Assert.Equal(4, new[] { "", "a", "ok", "see you at 6" }.Select(t => Frames.BodyLength(Create(t, "alice").Frame)).Distinct().Count());
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void A_padded_and_an_unpadded_DIRECT_both_open_to_the_exact_text(bool pad)
+        {
+            const string text = "grüße – こんにちは 👋🏽";
+            FloodMessage created = DirectFrame.Create(Sender, "Zoë", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, text, pad: pad);
+            int unpadded = 219 + Encoding.UTF8.GetByteCount("Zoë") + Encoding.UTF8.GetByteCount(text);
+            Assert.Equal(259, unpadded); // 3 bytes past the smallest class
+
+            Assert.Equal(pad ? 512 : unpadded, Frames.BodyLength(created.Frame));
+            FloodMessage m = Decode(created.Frame);
+            Assert.True(DirectFrame.TryOpen(m, Recipient, new SignatureVerifier(), out byte[] senderKey, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal("Zoë", m.OriginName);
+            Assert.Equal(Sender.NodeId, m.OriginId);
+            Assert.Equal(Sender.SigningPublicKey, senderKey);
+        }
+
+        [Fact]
+        public void A_text_that_ends_in_NUL_characters_keeps_them_when_padded()
+        {
+            // The text's length is a field: zero bytes of the text are not taken for padding, nor padding for text.
+            string text = "abc\0\0\0";
+            FloodMessage m = Decode(Padded(text).Frame);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal(6, m.Text.Length);
+        }
+
         [Fact]
         public void Create_refuses_text_over_the_limit()
         {
             Assert.Throws<ArgumentException>(() => Create(new string('t', ProtocolLimits.MaxTextBytes + 1)));
             FloodMessage max = Create(new string('t', ProtocolLimits.MaxTextBytes));
             Assert.True(Frames.BodyLength(max.Frame) <= ProtocolLimits.MaxFrameBody);
+            Assert.Throws<ArgumentException>(() => Padded(new string('t', ProtocolLimits.MaxTextBytes + 1)));
         }
     }
 }

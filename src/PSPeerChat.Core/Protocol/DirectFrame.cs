@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using PSPeerChat.Identity;
+using PSPeerChat.Settings;
 
 namespace PSPeerChat.Protocol
 {
@@ -38,15 +39,21 @@ namespace PSPeerChat.Protocol
         private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v4");
         private static readonly SecureRandom Random = new SecureRandom();
 
-        /// <summary>Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.</summary>
-        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None)
+        /// <summary>
+        /// Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.
+        /// With <paramref name="pad"/> the plaintext ends in zero bytes that bring the body to its size class
+        /// (<see cref="PaddedBodyLength"/>), so the frame's length does not tell the text's.
+        /// </summary>
+        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None, bool pad = false)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(senderName ?? string.Empty);
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
             if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
 
-            int plainLength = PlainFixed + nameBytes.Length + textBytes.Length;
-            int body = HeaderSize + plainLength + TagSize + ProofSize(flags) + 1;
+            int overhead = HeaderSize + TagSize + ProofSize(flags) + 1; // the body but its plaintext
+            int unpadded = overhead + PlainFixed + nameBytes.Length + textBytes.Length;
+            int body = pad ? PaddedBodyLength(unpadded) : unpadded;
+            int plainLength = body - overhead; // after the signature, the padding stays zero
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
@@ -82,6 +89,22 @@ namespace PSPeerChat.Protocol
             frame[frame.Length - 1] = 1;
 
             return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, flags, text ?? string.Empty, frame);
+        }
+
+        /// <summary>
+        /// The body length a padded DIRECT whose body would be <paramref name="unpadded"/> bytes gets (protocol.md §3.9):
+        /// the smallest of Tunables.DirectBodyClasses that holds it; above the largest, the next multiple of the largest,
+        /// but never more than ProtocolLimits.MaxFrameBody (nor less than <paramref name="unpadded"/>).
+        /// </summary>
+        public static int PaddedBodyLength(int unpadded)
+        {
+            foreach (int size in Tunables.DirectBodyClasses)
+            {
+                if (unpadded <= size) return size;
+            }
+            int step = Tunables.DirectBodyClasses[Tunables.DirectBodyClasses.Count - 1];
+            int rounded = (unpadded + step - 1) / step * step;
+            return Math.Max(unpadded, Math.Min(rounded, ProtocolLimits.MaxFrameBody));
         }
 
         /// <summary>Bytes of the proof-of-work nonce before the hop count: 8 with flag bit 1, else none.</summary>
