@@ -29,23 +29,20 @@ Describe 'Start-PeerNode -NoDirectPadding' {
         Connect-TestTopology -Nodes $padded, $unpadded -Edges @(, @(0, 1))
         $null = Wait-Until { (Get-PeerDirectory -Node $padded 'pad-off').CanReceiveDirect -and (Get-PeerDirectory -Node $unpadded 'pad-on').CanReceiveDirect } -TimeoutSec 10 -Because 'each knows the other''s key'
 
-        $toUnpadded = Send-PeerMessage -Node $padded -To 'pad-off' -Text 'padded, for a node that does not pad' -PassThru
-        $got = @(Receive-PeerMessage -Node $unpadded -Wait -Count 1 -Timeout 10)
-        $got.Count | Should -Be 1
-        $got[0].Id | Should -Be $toUnpadded.Id
-        $got[0].Text | Should -BeExactly 'padded, for a node that does not pad'
-        $got[0].IsDirect | Should -BeTrue
-        $got[0].Verified | Should -BeTrue
-        $got[0].From | Should -Be $padded.Id
-
-        $toPadded = Send-PeerMessage -Node $unpadded -To 'pad-on' -Text 'unpadded, for a node that pads' -PassThru
-        $got = @(Receive-PeerMessage -Node $padded -Wait -Count 1 -Timeout 10)
-        $got.Count | Should -Be 1
-        $got[0].Id | Should -Be $toPadded.Id
-        $got[0].Text | Should -BeExactly 'unpadded, for a node that pads'
-        $got[0].IsDirect | Should -BeTrue
-        $got[0].Verified | Should -BeTrue
-        $got[0].From | Should -Be $unpadded.Id
+        $cases = @(
+            @{ From = $padded; To = $unpadded; Text = 'padded, for a node that does not pad' }
+            @{ From = $unpadded; To = $padded; Text = 'unpadded, for a node that pads' }
+        )
+        foreach ($case in $cases) {
+            $sent = Send-PeerMessage -Node $case.From -To $case.To.Name -Text $case.Text -PassThru
+            $got = @(Receive-PeerMessage -Node $case.To -Wait -Count 1 -Timeout 10)
+            $got.Count | Should -Be 1 -Because "$($case.To.Name) got the direct message of $($case.From.Name)"
+            $got[0].Id | Should -Be $sent.Id
+            $got[0].Text | Should -BeExactly $case.Text
+            $got[0].IsDirect | Should -BeTrue
+            $got[0].Verified | Should -BeTrue
+            $got[0].From | Should -Be $case.From.Id
+        }
 
         $padded.InvalidSignatures + $unpadded.InvalidSignatures | Should -Be 0 -Because 'neither refused the other''s direct message'
     }
