@@ -55,6 +55,12 @@ namespace PSPeerChat
         public int ProofOfWork => Options.ProofOfWork;
 
         /// <summary>
+        /// True when the direct messages this node sends are padded to a size class, so their length does not show on the
+        /// wire (Start-PeerNode -NoDirectPadding turns it off; protocol.md §3.9).
+        /// </summary>
+        public bool PadDirectMessages => Options.PadDirectMessages;
+
+        /// <summary>
         /// Messages and direct messages dropped, neither delivered nor relayed, because they did not carry the proof of work
         /// this node requires (ProofOfWork; each copy counts): their senders' setting is lower than this node's (protocol.md §3.10).
         /// </summary>

@@ -145,6 +145,14 @@ namespace PSPeerChat
         public int ProofOfWork { get; set; }
 
         /// <summary>
+        /// Pads every direct message this node sends to a size class (protocol.md §3.9): the frame is 256, 512, 1024 or
+        /// 2048 bytes, or a multiple of 2048 above, so whoever watches a link or relays it cannot tell the text's length,
+        /// only its class. True by default; false sends frames exactly as long as their text needs. Either way the node
+        /// reads padded and unpadded direct messages alike.
+        /// </summary>
+        public bool PadDirectMessages { get; set; } = true;
+
+        /// <summary>
         /// Nodes remembered in the directory at most. When it is full, only a node not heard of for a while makes room
         /// (a newcomer after 10 minutes, a known node after a day); newcomers never push anyone out (protocol.md §4.3).
         /// </summary>

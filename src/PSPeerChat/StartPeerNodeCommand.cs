@@ -72,6 +72,13 @@ namespace PSPeerChat.Commands
         [ValidateRange(0, Protocol.ProofOfWork.MaxDifficulty)]
         public int ProofOfWork { get; set; }
 
+        /// <summary>
+        /// Sends direct messages exactly as long as their text needs, instead of padding them to 256, 512, 1024 or 2048
+        /// bytes (or a multiple of 2048): saves bytes, but shows the length of each direct message on every link it crosses.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoDirectPadding { get; set; }
+
         /// <summary>Identity file to load (or create, owner-only, when missing): the node keeps its id across restarts.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -103,6 +110,7 @@ namespace PSPeerChat.Commands
                 MaxTextPeers = MaxTextPeers,
                 MaxPendingLinks = MaxPendingLinks,
                 ProofOfWork = ProofOfWork,
+                PadDirectMessages = !NoDirectPadding,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };

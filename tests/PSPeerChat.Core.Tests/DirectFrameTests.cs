@@ -24,6 +24,11 @@ namespace PSPeerChat.Core.Tests
             return DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, ts, hopLimit, text);
         }
 
+        private static FloodMessage Padded(string text, string name = "alice", MessageFlags flags = MessageFlags.None)
+        {
+            return DirectFrame.Create(Sender, name, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, text, flags, pad: true);
+        }
+
         private static FloodMessage Decode(byte[] frame)
         {
             FloodMessage m = DirectFrame.TryDecode(frame, ProtocolLimits.LengthPrefix, Frames.BodyLength(frame), out string error);
@@ -153,11 +158,182 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public void The_plaintext_holds_the_text_length_after_the_name_then_text_and_signature()
+        {
+            byte[] frame = Create("hello there", "ann").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+
+            Assert.Equal(Sender.NodeId, Id128.Read(plain, 0));
+            Assert.Equal(Sender.SigningPublicKey, plain.Skip(16).Take(32).ToArray());
+            Assert.Equal(3, plain[DirectPlaintext.NameLengthAt]);
+            Assert.Equal("ann", Encoding.UTF8.GetString(plain, 49, 3));
+            Assert.Equal(new byte[] { 0, 11 }, plain.Skip(52).Take(2).ToArray()); // big-endian
+            Assert.Equal("hello there", Encoding.UTF8.GetString(plain, 54, 11));
+            Assert.Equal(54 + 11 + 64, plain.Length); // the signature ends it: no padding unless asked for
+        }
+
+        [Fact]
+        public void Zero_bytes_after_the_signature_open_and_give_back_the_exact_text()
+        {
+            byte[] frame = Create("padded by hand", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+
+            byte[] padded = DirectPlaintext.Seal(frame, Recipient, plain.Concat(new byte[300]).ToArray());
+
+            FloodMessage m = Decode(padded);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal("padded by hand", m.Text);
+            Assert.Equal(Sender.NodeId, m.OriginId);
+        }
+
+        [Theory]
+        [InlineData(0)]   // the last byte of the padding
+        [InlineData(-1)]  // the first, right after the signature
+        [InlineData(-50)]
+        public void A_padding_byte_that_is_not_zero_is_refused(int where)
+        {
+            byte[] frame = Create("padded by hand", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[50]).ToArray();
+            plain[where == 0 ? plain.Length - 1 : plain.Length + where] = 0x01;
+
+            FloodMessage m = Decode(DirectPlaintext.Seal(frame, Recipient, plain));
+
+            Assert.False(Opens(m, Recipient, out string error));
+            Assert.Equal("DIRECT padding is not zero", error);
+            Assert.Null(m.Text);
+        }
+
+        [Theory]
+        [InlineData(0, 1)]    // one byte more than the text and signature leave room for
+        [InlineData(20, 21)]  // with padding: one byte more than the padding too
+        [InlineData(20, 4000)]
+        public void A_text_length_that_runs_past_the_plaintext_is_refused(int padding, int extra)
+        {
+            byte[] frame = Create("twelve bytes", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[padding]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), (ushort)(12 + extra));
+
+            FloodMessage m = Decode(DirectPlaintext.Seal(frame, Recipient, plain));
+
+            Assert.False(Opens(m, Recipient, out string error));
+            Assert.Equal("DIRECT text length runs past the plaintext", error);
+        }
+
+        [Fact]
+        public void A_text_length_over_the_limit_is_refused_as_such()
+        {
+            byte[] frame = Create("short", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[ProtocolLimits.MaxTextBytes]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), ProtocolLimits.MaxTextBytes + 1);
+
+            Assert.False(Opens(Decode(DirectPlaintext.Seal(frame, Recipient, plain)), Recipient, out string error));
+            Assert.Equal("DIRECT text longer than 64000 bytes", error);
+        }
+
+        [Fact]
+        public void The_text_length_is_signed_so_moving_text_into_the_padding_breaks_the_signature()
+        {
+            // Five zero bytes of padding, and a text length that takes them in: the text would end in five NULs. The
+            // plaintext is well formed, but the signature no longer sits where the sender put it.
+            byte[] frame = Create("abc", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient).Concat(new byte[5]).ToArray();
+            BigEndian.WriteUInt16(plain, DirectPlaintext.TextLengthAt(plain), 8);
+
+            Assert.False(Opens(Decode(DirectPlaintext.Seal(frame, Recipient, plain)), Recipient, out string error));
+            Assert.Equal("DIRECT with a bad sender signature", error);
+        }
+
+        [Theory]
+        [InlineData(1, 256)]
+        [InlineData(32, 256)]    // 219 + 5 + 32: exactly full
+        [InlineData(33, 512)]
+        [InlineData(100, 512)]
+        [InlineData(300, 1024)]
+        [InlineData(1500, 2048)]
+        [InlineData(1824, 2048)] // exactly full
+        [InlineData(1825, 4096)] // above 2048: multiples of 2048
+        [InlineData(3000, 4096)]
+        [InlineData(9000, 10240)]
+        [InlineData(ProtocolLimits.MaxTextBytes, 65536)] // the next multiple is the frame limit itself
+        public void A_padded_body_lands_exactly_on_its_size_class_and_opens_to_the_exact_text(int textBytes, int body)
+        {
+            string text = new string('x', textBytes - 1) + "!";
+            byte[] frame = Padded(text).Frame;
+
+            Assert.Equal(body, Frames.BodyLength(frame));
+            Assert.Equal((uint)body, BigEndian.ReadUInt32(frame, 0));
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+            Assert.Equal(textBytes, DirectPlaintext.TextLength(plain));
+            Assert.Equal(body - 219 - 5 - textBytes, DirectPlaintext.PaddingLength(plain));
+            Assert.All(plain.Skip(plain.Length - DirectPlaintext.PaddingLength(plain)), b => Assert.Equal(0, b));
+
+            FloodMessage m = Decode(frame);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal("alice", m.OriginName);
+        }
+
+        [Fact]
+        public void The_longest_name_and_text_with_a_proof_of_work_nonce_still_fit_the_frame_limit()
+        {
+            string name = new string('n', ProtocolLimits.MaxNameBytes);
+            string text = new string('t', ProtocolLimits.MaxTextBytes);
+
+            FloodMessage m = Padded(text, name, MessageFlags.ProofOfWork);
+
+            Assert.Equal(ProtocolLimits.MaxFrameBody, Frames.BodyLength(m.Frame)); // 64,291 unpadded
+            FloodMessage relayed = Decode(m.Frame);
+            Assert.True(Opens(relayed, Recipient, out string error), error);
+            Assert.Equal(text, relayed.Text);
+        }
+
+        [Fact]
+        public void Padded_messages_of_one_class_have_one_length_whatever_their_text_and_name()
+        {
+            Assert.Equal(new[] { 256 }, new[] { "", "a", "ok", "see you at 6" }.Select(t => Frames.BodyLength(Padded(t).Frame)).Distinct());
+            Assert.Equal(new[] { 1024 }, new[] { 300, 555, 800 }.Select(n => Frames.BodyLength(Padded(new string('y', n), "n" + n).Frame)).Distinct());
+            Assert.Equal(new[] { 2048 }, new[] { 1100, 1500, 1800 }.Select(n => Frames.BodyLength(Padded(new string('é', n / 2)).Frame)).Distinct());
+            // Without padding the same texts tell their lengths.
+            Assert.Equal(4, new[] { "", "a", "ok", "see you at 6" }.Select(t => Frames.BodyLength(Create(t, "alice").Frame)).Distinct().Count());
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void A_padded_and_an_unpadded_DIRECT_both_open_to_the_exact_text(bool pad)
+        {
+            const string text = "grüße – こんにちは 👋🏽";
+            FloodMessage created = DirectFrame.Create(Sender, "Zoë", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, text, pad: pad);
+            int unpadded = 219 + Encoding.UTF8.GetByteCount("Zoë") + Encoding.UTF8.GetByteCount(text);
+            Assert.Equal(259, unpadded); // 3 bytes past the smallest class
+
+            Assert.Equal(pad ? 512 : unpadded, Frames.BodyLength(created.Frame));
+            FloodMessage m = Decode(created.Frame);
+            Assert.True(DirectFrame.TryOpen(m, Recipient, new SignatureVerifier(), out byte[] senderKey, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal("Zoë", m.OriginName);
+            Assert.Equal(Sender.NodeId, m.OriginId);
+            Assert.Equal(Sender.SigningPublicKey, senderKey);
+        }
+
+        [Fact]
+        public void A_text_that_ends_in_NUL_characters_keeps_them_when_padded()
+        {
+            // The text's length is a field: zero bytes of the text are not taken for padding, nor padding for text.
+            string text = "abc\0\0\0";
+            FloodMessage m = Decode(Padded(text).Frame);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal(text, m.Text);
+            Assert.Equal(6, m.Text.Length);
+        }
+
+        [Fact]
         public void Create_refuses_text_over_the_limit()
         {
             Assert.Throws<ArgumentException>(() => Create(new string('t', ProtocolLimits.MaxTextBytes + 1)));
             FloodMessage max = Create(new string('t', ProtocolLimits.MaxTextBytes));
             Assert.True(Frames.BodyLength(max.Frame) <= ProtocolLimits.MaxFrameBody);
+            Assert.Throws<ArgumentException>(() => Padded(new string('t', ProtocolLimits.MaxTextBytes + 1)));
         }
     }
 }

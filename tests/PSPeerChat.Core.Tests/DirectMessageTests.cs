@@ -78,6 +78,73 @@ namespace PSPeerChat.Core.Tests
             Assert.False(DirectFrame.TryOpen(relayed, spyIdentity, new SignatureVerifier(), out _, out _));
         }
 
+        [Fact]
+        public async Task A_padded_DIRECT_arrives_whole_and_the_frame_relayed_to_its_recipient_shows_only_a_size_class()
+        {
+            // sender - relay - recipient, and a spy on the relay: it gets the frames the relay passes to the recipient.
+            using var net = new TestNetwork(new[] { "pad-sender", "pad-relay", "pad-recipient" });
+            await net.LinkAsync(0, 1);
+            await net.LinkAsync(1, 2);
+            using var spy = await RawPeer.JoinAsync(net[1], NodeIdentity.Create(), "spy");
+            spy.StartCapture();
+            await Eventually.UntilAsync(() => net[0].GetDirectory().Any(e => e.Id == net[2].Id && e.CanReceiveDirect), Wait, "the sender's directory knows the recipient", net.DescribeDirectories);
+            Assert.True(net[0].PadDirectMessages); // the default
+
+            // Body 219 + 10 (the name) + text bytes, padded: 231 and 251 to 256, 331 to 512, 1,529 to 2,048, 4,229 to 6,144.
+            var texts = new[] { "hi", "see you at the mill, 6", "ünïcødé 🦉 " + new string('.', 85), new string('x', 1300), new string('y', 4000) };
+            var classes = new[] { 256, 256, 512, 2048, 6144 };
+            PeerMessage[] sent = texts.Select(t => net[0].SendDirect(net[2].Id, t)).ToArray();
+
+            await Eventually.UntilAsync(() => net.Collect(2).Count == texts.Length, Wait, "the recipient got all five", net.Describe);
+            foreach (PeerMessage got in net.Inboxes[2])
+            {
+                int i = Array.FindIndex(sent, m => m.Id == got.Id);
+                Assert.True(i >= 0, "an unknown message " + got.Id + " arrived");
+                Assert.Equal(texts[i], got.Text);
+                Assert.True(got.IsDirect);
+                Assert.True(got.Verified);
+                Assert.Equal(net[0].Id, got.From);
+            }
+            Assert.Equal(0, net[2].InvalidSignatures);
+
+            await Eventually.UntilAsync(() => spy.CapturedFrames().Count(b => b[0] == (byte)FrameType.Direct) == texts.Length, Wait, "the spy got the five frames");
+            for (int i = 0; i < texts.Length; i++)
+            {
+                byte[] direct = spy.CapturedFrames().Single(b => b[0] == (byte)FrameType.Direct && Id128.Read(b, Frames.BodyId).ToString() == sent[i].Id);
+                Assert.Equal(classes[i], direct.Length);
+                Assert.Equal(2, direct[direct.Length - 1]); // relayed once, as to the recipient
+            }
+        }
+
+        [Fact]
+        public async Task A_node_that_does_not_pad_and_one_that_does_read_each_others_direct_messages()
+        {
+            using var net = new TestNetwork(new[] { "pads", "relay", "no-pad" }, o => o.PadDirectMessages = o.Name != "no-pad");
+            await net.LinkAsync(0, 1);
+            await net.LinkAsync(1, 2);
+            using var spy = await RawPeer.JoinAsync(net[1], NodeIdentity.Create(), "spy");
+            spy.StartCapture();
+            await Eventually.UntilAsync(() => net[0].GetDirectory().Any(e => e.Id == net[2].Id && e.CanReceiveDirect) && net[2].GetDirectory().Any(e => e.Id == net[0].Id && e.CanReceiveDirect), Wait, "both ends know each other", net.DescribeDirectories);
+            Assert.True(net[0].PadDirectMessages);
+            Assert.False(net[2].PadDirectMessages);
+
+            PeerMessage padded = net[0].SendDirect(net[2].Id, "padded, for a node that does not pad");
+            PeerMessage unpadded = net[2].SendDirect(net[0].Id, "unpadded, for a node that pads");
+
+            PeerMessage atNoPad = await Task.Run(() => net[2].Receive(Wait));
+            PeerMessage atPads = await Task.Run(() => net[0].Receive(Wait));
+            Assert.Equal(padded.Id, atNoPad?.Id);
+            Assert.Equal("padded, for a node that does not pad", atNoPad.Text);
+            Assert.Equal(unpadded.Id, atPads?.Id);
+            Assert.Equal("unpadded, for a node that pads", atPads.Text);
+            Assert.Equal(0, net[0].InvalidSignatures + net[2].InvalidSignatures);
+
+            await Eventually.UntilAsync(() => spy.CapturedFrames().Count(b => b[0] == (byte)FrameType.Direct) == 2, Wait, "the spy got both frames");
+            byte[] Frame(PeerMessage m) => spy.CapturedFrames().Single(b => b[0] == (byte)FrameType.Direct && Id128.Read(b, Frames.BodyId).ToString() == m.Id);
+            Assert.Equal(512, Frame(padded).Length); // 219 + 4 + 36 = 259: the next class
+            Assert.Equal(219 + "no-pad".Length + "unpadded, for a node that pads".Length, Frame(unpadded).Length); // its length shows
+        }
+
         [Theory]
         [InlineData("nobody-here")]
         [InlineData("ffffeeeedddd")]

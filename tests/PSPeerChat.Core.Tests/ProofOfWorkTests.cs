@@ -164,6 +164,22 @@ namespace PSPeerChat.Core.Tests
             Assert.False(ProofOfWork.IsProven(DirectFrame.TryDecode(tampered, ProtocolLimits.LengthPrefix, Frames.BodyLength(tampered), out _), 500));
         }
 
+        [Theory]
+        [InlineData("for your eyes", 256)]                 // 219 + 5 + 13 + 8 = 245
+        [InlineData("twenty-nine bytes of text ...", 512)] // 219 + 5 + 29 + 8 = 261: the nonce pushes it into the next class
+        public void A_padded_proven_DIRECT_counts_the_nonce_in_its_size_class_and_opens(string text, int body)
+        {
+            FloodMessage sent = DirectFrame.Create(Fixed, "alice", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, Time, 32, text, MessageFlags.ProofOfWork, pad: true);
+            Assert.Equal(body, Frames.BodyLength(sent.Frame));
+            Solved(sent, 500);
+
+            FloodMessage relayed = DirectFrame.TryDecode(sent.Frame, ProtocolLimits.LengthPrefix, Frames.BodyLength(sent.Frame), out string error);
+            Assert.True(relayed != null, error);
+            Assert.True(ProofOfWork.IsProven(relayed, 500)); // the padding is inside the ciphertext, so inside the proven bytes
+            Assert.True(DirectFrame.TryOpen(relayed, Recipient, new SignatureVerifier(), out _, out error), error);
+            Assert.Equal(text, relayed.Text);
+        }
+
         [Fact]
         public void Flag_bit_1_on_a_frame_without_room_for_the_nonce_is_malformed_and_means_nothing_in_an_ANNOUNCE()
         {
@@ -173,7 +189,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal("frame shorter than its header", error);
 
             byte[] direct = DirectFrame.Create(Fixed, string.Empty, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, Time, 32, string.Empty).Frame;
-            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 217 bytes, 225 needed with the bit
+            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 219 bytes, 227 needed with the bit
             Assert.Null(DirectFrame.TryDecode(direct, ProtocolLimits.LengthPrefix, Frames.BodyLength(direct), out error));
 
             byte[] announce = MessageFrame.CreateAnnounce(Fixed, Id128.NewRandom(), "alice", Time, 32).Frame;

@@ -58,7 +58,7 @@ namespace PSPeerChat
             PeerDirectoryEntry target = ResolveRecipient(recipient);
             Id128.TryParse(target.Id, out Id128 recipientId);
             if (!_directory.TryGetEncryptionKey(recipientId, out byte[] key)) throw new ArgumentException("The node " + target + " has not announced an encryption key yet; wait for its announcement (Get-PeerDirectory) and try again.", nameof(recipient));
-            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text, Work);
+            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text, Work, Options.PadDirectMessages);
             ProveOrThrow(message);
             Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             _stats.MessageSent();

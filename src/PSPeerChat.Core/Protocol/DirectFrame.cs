@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using PSPeerChat.Identity;
+using PSPeerChat.Settings;
 
 namespace PSPeerChat.Protocol
 {
@@ -16,6 +17,8 @@ namespace PSPeerChat.Protocol
     /// encrypting, outside the associated data.
     /// The key is HKDF-SHA256 of X25519(ephemeral, recipient), so only the recipient can read it; the sender's id,
     /// key, name and signature travel inside the ciphertext, so relays learn neither the text nor the sender.
+    /// The plaintext may end in zero bytes of padding after the signature (protocol.md §3.9): the text's length is a
+    /// field of its own, so the frame's length need not tell it.
     /// The clear header, nonce included, is the AEAD's associated data: nobody can move the message to another
     /// recipient or time without the recipient noticing.
     /// </summary>
@@ -28,21 +31,29 @@ namespace PSPeerChat.Protocol
         private const int NonceSize = 12;
         private const int HeaderSize = NonceOffset + NonceSize;
         private const int TagSize = 16;
-        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) text(rest) signature(64).
-        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + NodeIdentity.SignatureSize;
+        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) textLength(2) text(t) signature(64) padding(zero bytes).
+        private const int TextLengthSize = 2;
+        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + TextLengthSize + NodeIdentity.SignatureSize;
         public const int MinBody = HeaderSize + TagSize + PlainFixed + 1;
-        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v2");
+        // "v4": the plaintext layout of protocol version 4 (textLength, padding); a frame of another layout fails the tag.
+        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v4");
         private static readonly SecureRandom Random = new SecureRandom();
 
-        /// <summary>Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.</summary>
-        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None)
+        /// <summary>
+        /// Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.
+        /// With <paramref name="pad"/> the plaintext ends in zero bytes that bring the body to its size class
+        /// (<see cref="PaddedBodyLength"/>), so the frame's length does not tell the text's.
+        /// </summary>
+        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None, bool pad = false)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(senderName ?? string.Empty);
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
             if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
 
-            int plainLength = PlainFixed + nameBytes.Length + textBytes.Length;
-            int body = HeaderSize + plainLength + TagSize + ProofSize(flags) + 1;
+            int overhead = HeaderSize + TagSize + ProofSize(flags) + 1; // the body but its plaintext
+            int unpadded = overhead + PlainFixed + nameBytes.Length + textBytes.Length;
+            int body = pad ? PaddedBodyLength(unpadded) : unpadded;
+            int plainLength = body - overhead; // after the signature, the padding stays zero
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
@@ -63,6 +74,8 @@ namespace PSPeerChat.Protocol
             plain[p++] = (byte)nameBytes.Length;
             Buffer.BlockCopy(nameBytes, 0, plain, p, nameBytes.Length);
             p += nameBytes.Length;
+            BigEndian.WriteUInt16(plain, p, (ushort)textBytes.Length);
+            p += TextLengthSize;
             Buffer.BlockCopy(textBytes, 0, plain, p, textBytes.Length);
             p += textBytes.Length;
             byte[] signed = SignedBytes(frame, plain, p);
@@ -76,6 +89,22 @@ namespace PSPeerChat.Protocol
             frame[frame.Length - 1] = 1;
 
             return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, flags, text ?? string.Empty, frame);
+        }
+
+        /// <summary>
+        /// The body length a padded DIRECT whose body would be <paramref name="unpadded"/> bytes gets (protocol.md §3.9):
+        /// the smallest of Tunables.DirectBodyClasses that holds it; above the largest, the next multiple of the largest,
+        /// but never more than ProtocolLimits.MaxFrameBody (nor less than <paramref name="unpadded"/>).
+        /// </summary>
+        public static int PaddedBodyLength(int unpadded)
+        {
+            foreach (int size in Tunables.DirectBodyClasses)
+            {
+                if (unpadded <= size) return size;
+            }
+            int step = Tunables.DirectBodyClasses[Tunables.DirectBodyClasses.Count - 1];
+            int rounded = (unpadded + step - 1) / step * step;
+            return Math.Max(unpadded, Math.Min(rounded, ProtocolLimits.MaxFrameBody));
         }
 
         /// <summary>Bytes of the proof-of-work nonce before the hop count: 8 with flag bit 1, else none.</summary>
@@ -150,15 +179,28 @@ namespace PSPeerChat.Protocol
             Id128 senderId = Id128.Read(plain, 0);
             int p = Id128.Size + NodeIdentity.KeySize;
             int nameLength = plain[p++];
-            int signatureAt = plain.Length - NodeIdentity.SignatureSize;
-            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength > signatureAt)
+            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength + TextLengthSize + NodeIdentity.SignatureSize > plain.Length)
             {
                 error = "DIRECT name length out of range";
                 return false;
             }
-            if (signatureAt - p - nameLength > ProtocolLimits.MaxTextBytes)
+            int textLength = BigEndian.ReadUInt16(plain, p + nameLength);
+            int textAt = p + nameLength + TextLengthSize;
+            if (textLength > ProtocolLimits.MaxTextBytes)
             {
                 error = "DIRECT text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
+                return false;
+            }
+            int signatureAt = textAt + textLength;
+            if (signatureAt + NodeIdentity.SignatureSize > plain.Length)
+            {
+                error = "DIRECT text length runs past the plaintext";
+                return false;
+            }
+            for (int i = signatureAt + NodeIdentity.SignatureSize; i < plain.Length; i++)
+            {
+                if (plain[i] == 0) continue;
+                error = "DIRECT padding is not zero";
                 return false;
             }
             byte[] signed = SignedBytes(frame, plain, signatureAt);
@@ -169,7 +211,7 @@ namespace PSPeerChat.Protocol
             }
             try
             {
-                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, p + nameLength, signatureAt - p - nameLength));
+                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, textAt, textLength));
             }
             catch (ArgumentException)
             {
@@ -182,7 +224,7 @@ namespace PSPeerChat.Protocol
             return true;
         }
 
-        /// <summary>What the sender signs: the clear header (id, recipient, time, ephemeral key, nonce) and the plain part before the signature.</summary>
+        /// <summary>What the sender signs: the clear header (id, recipient, time, ephemeral key, nonce) and the plain part before the signature (not the padding after it).</summary>
         private static byte[] SignedBytes(byte[] frame, byte[] plain, int plainLength)
         {
             byte[] signed = new byte[HeaderSize + plainLength];

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 
 namespace PSPeerChat.Settings
@@ -98,6 +99,13 @@ namespace PSPeerChat.Settings
         // most this many of its text peers' lines waiting for their work.
         public static readonly TimeSpan ProofOfWorkTimeLimit = TimeSpan.FromSeconds(60);
         public const int TextLineWorkQueue = 64;
+
+        /// <summary>
+        /// Size classes of padded DIRECT bodies (protocol.md §3.9), smallest first: a padded body is the smallest that holds
+        /// it; above the last, the next multiple of the last, at most ProtocolLimits.MaxFrameBody. Only senders use them:
+        /// a receiver takes any amount of zero padding.
+        /// </summary>
+        public static readonly IReadOnlyList<int> DirectBodyClasses = new[] { 256, 512, 1024, 2048 };
 
         // DIRECTs to this node that failed to open, remembered by hash so a repeat is not opened again (protocol.md §8.4).
         public const int FailedFramesCapacity = 4096;
