@@ -44,6 +44,21 @@ Describe 'A raw TCP client is a text peer' {
             -Because 'node text-a forgets the text clients that left' | Out-Null
     }
 
+    It 'shows the text peer as unencrypted and the PeerChat link as encrypted with the Noise handshake' {
+        $c = New-TextClient -Port $a.Port; $clients.Add($c)
+        Send-TextLine $c 'who am I linked to'
+        $text = Wait-TextPeer -Node $a -Connection $c
+        $text.Encrypted | Should -BeFalse
+        $text.Handshake | Should -Be 'none'
+
+        $toB = Get-Peer -Node $a | Where-Object Protocol -eq 'PeerChat'
+        $toB.Name | Should -Be 'text-b'
+        $toB.Encrypted | Should -BeTrue
+        $toB.Handshake | Should -Be 'Noise_XX_25519_ChaChaPoly_SHA256'
+        $null = Receive-PeerMessage -Node $b -Wait -Count 1 -Timeout 10
+        ((Get-Peer -Node $a | Out-String) -split "`n" | Where-Object { $_ -match 'text-b' }) | Should -Match 'True'
+    }
+
     It 'delivers a line written by the client as a Text message and floods it to the neighbours' {
         $c = New-TextClient -Port $a.Port; $clients.Add($c)
         Send-TextLine $c 'hello from a text peer'
