@@ -58,12 +58,12 @@ Describe 'Connect-Peer between two nodes' {
         $onB[0].Protocol | Should -Be 'PeerChat'
         $onB[0].State | Should -Be 'Connected'
         $onB[0].Node | Should -Be 'conn-b'
-        $onB[0].ListenAddress | Should -BeLike "*:$($a.Port)" -Because 'a told b its listening port in its HELLO'
+        $onB[0].ListenAddress | Should -BeLike "*:$($a.Port)" -Because 'a told b its listening port in its INTRO'
         $b.PeerCount | Should -Be 1
     }
 
     It 'returns only once the other end has registered the link too, so that end can send over it at once' {
-        # Each end registers when the other's AUTH arrives; Connect-Peer waits for the acceptor's (protocol.md §3.1).
+        # Each end registers when the other's INTRO arrives; Connect-Peer waits for the acceptor's (protocol.md §3.1).
         foreach ($round in 1..10) {
             $null = Connect-Peer -Address "127.0.0.1:$($b.Port)" -Node $a
             (Get-Peer -Node $b).Id | Should -Contain $a.Id -Because "in round $round the acceptor lists the link as soon as Connect-Peer returns"

@@ -8,10 +8,10 @@ namespace PSPeerChat
         /// <summary>Where the node listens, host:port.</summary>
         public string Address { get; internal set; }
 
-        /// <summary>The node id behind the address, when known (learned from a HELLO or an ADDR record).</summary>
+        /// <summary>The node id behind the address, when known (proven by a link's handshake, or named in an ADDR record).</summary>
         public string NodeId { get; internal set; }
 
-        /// <summary>How this node learned the address: Bootstrap, Connected (a link's HELLO) or Gossip (an ADDR from a neighbour).</summary>
+        /// <summary>How this node learned the address: Bootstrap, Connected (a link's handshake) or Gossip (an ADDR from a neighbour).</summary>
         public string Source { get; internal set; }
 
         /// <summary>When the address was last confirmed: by a link, or by a neighbour naming it.</summary>

@@ -38,7 +38,7 @@ namespace PSPeerChat
         public PeerAddressEntry[] GetAddressBook() => _book.Snapshot(_links.IsLinked, Name).ToArray();
 
         /// <summary>
-        /// Dials an address and completes when the link is up (after the HELLO exchange for PeerChat).
+        /// Dials an address and completes when the link is up (after the handshake for PeerChat).
         /// Resolves host names and tries each address until one answers or <paramref name="timeout"/> runs out.
         /// </summary>
         /// <exception cref="FormatException">The address cannot be parsed; the message says how to write it.</exception>

@@ -63,7 +63,7 @@ namespace PSPeerChat
         /// <summary>Hop limit put on messages this node originates.</summary>
         public byte HopLimit { get; set; } = ProtocolLimits.DefaultHopLimit;
 
-        /// <summary>Time allowed for the HELLO exchange of a new link.</summary>
+        /// <summary>Time allowed for the handshake of a new link (HELLO, Noise XX, INTRO; protocol.md §3.1).</summary>
         public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
         /// <summary>

@@ -197,7 +197,7 @@ namespace PSPeerChat.Core.Tests
             await net.LinkAsync(0, 1);
             var mallory = NodeIdentity.Create();
             using var raw = await RawPeer.JoinAsync(net[0], mallory, "mallory");
-            // The recipient's encryption key is in its HELLO: anyone linked to it can write to it.
+            // The recipient's encryption key is in its Noise identity payload: anyone linked to it can write to it.
             FloodMessage genuine = DirectFrame.Create(mallory, "mallory", Id128.NewRandom(), net[0].NodeId, raw.Remote.EncryptionKey, Frames.Now, 32, "a fine message");
             byte[] altered = (byte[])genuine.Frame.Clone();
             altered[altered.Length - 10] ^= 0x20; // a byte of the tag

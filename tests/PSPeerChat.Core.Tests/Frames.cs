@@ -5,7 +5,7 @@ using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Core.Tests
 {
-    /// <summary>Small helpers to build and inspect encoded frames in tests (protocol version 2 layouts).</summary>
+    /// <summary>Small helpers to build and inspect encoded frames in tests (protocol version 4 layouts; OldHello builds a version-3 HELLO).</summary>
     internal static class Frames
     {
         // MESSAGE / ANNOUNCE body: type(1) flags(1) hopLimit(1) id(16) originId(16) ts(8) originKey(32) nameLen(1) name payload signature(64) hops(1).
@@ -98,7 +98,7 @@ namespace PSPeerChat.Core.Tests
             return copy;
         }
 
-        /// <summary>The body of a HELLO frame (what the AUTH transcript hashes).</summary>
+        /// <summary>The body of a frame: its bytes after the length prefix.</summary>
         public static byte[] Body(byte[] frame)
         {
             byte[] body = new byte[BodyLength(frame)];

@@ -41,7 +41,7 @@ namespace PSPeerChat.Core.Tests
         [Fact]
         public async Task ConnectAsync_returns_once_the_acceptor_has_registered_the_link_too()
         {
-            // Each end registers when the other's AUTH arrives. Returning on the dialler's registration alone left a
+            // Each end registers when the other's INTRO arrives. Returning on the dialler's registration alone left a
             // moment in which the acceptor's broadcasts did not use the new link (protocol.md §3.1).
             using var net = new TestNetwork(2, "both-ends");
             for (int round = 0; round < 30; round++)
@@ -79,7 +79,7 @@ namespace PSPeerChat.Core.Tests
         public async Task Linking_two_nodes_with_automatic_joining_on_completes_the_handshake()
         {
             // Default TargetPeers (> 0): the acceptor asks the new neighbour for addresses as soon as it registers it.
-            // That request must not overtake the acceptor's HELLO, or every default dial fails (protocol.md §3.1 step 4).
+            // That request must not overtake the acceptor's INTRO, or every default dial fails (protocol.md §3.1 step 4).
             var a = PeerNode.Start(new PeerNodeOptions { Port = 0, FallForward = false, ListenAddress = "127.0.0.1", Name = "auto-a" });
             var b = PeerNode.Start(new PeerNodeOptions { Port = 0, FallForward = false, ListenAddress = "127.0.0.1", Name = "auto-b" });
             try

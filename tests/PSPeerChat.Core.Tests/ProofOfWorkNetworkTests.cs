@@ -163,7 +163,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Contains("proof of work", spamLink.CloseDetail);
             Assert.InRange(guard.ProofOfWorkDrops - 600, 501, 600);
             Assert.Equal(0, guard.MessagesDelivered);
-            Assert.Equal(2, guard.SignaturesVerified); // the two handshakes' AUTHs: no message's signature was checked
+            Assert.Equal(2, guard.SignaturesVerified); // the two handshakes' identity payloads: no message's signature was checked
             Assert.Equal(PeerState.Connected, relayLink.State);
         }
 

@@ -262,6 +262,9 @@ namespace PSPeerChat.Core.Tests
 
         public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
+        /// <summary>One record of the link with <paramref name="plaintext"/> in it, sealed with the next send nonce (for hand-made record streams).</summary>
+        public byte[] SealRecord(byte[] plaintext) => _records.Seal(plaintext, 0, plaintext.Length);
+
         /// <summary>Writes bytes to the socket as they are, never sealed (what an outsider on the path could inject).</summary>
         public async Task SendUnsealedAsync(byte[] bytes)
         {

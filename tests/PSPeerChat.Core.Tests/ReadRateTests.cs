@@ -48,5 +48,35 @@ namespace PSPeerChat.Core.Tests
             await net.TickUntilAsync(() => link.BytesReceived - before == onTheWire, 10, "all bytes were read", settle: false);
             Assert.Equal(PeerState.Connected, link.State);
         }
+
+        [Fact]
+        public async Task Thirty_thousand_empty_records_are_opened_at_the_link_rate_while_other_links_go_on()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("victim");
+            PeerNode honest = net.Start("honest");
+            await net.LinkAsync(honest, node);
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "empties");
+            Peer link = node.GetPeers().Single(p => p.Name == "empties");
+            await net.QuietAsync();
+
+            // Records that carry nothing still cost a decryption each: they count against the frame rate (protocol.md §8.8).
+            const int count = 30000;
+            byte[] first = raw.SealRecord(Array.Empty<byte>());
+            var flood = new byte[count * first.Length];
+            Buffer.BlockCopy(first, 0, flood, 0, first.Length);
+            for (int i = 1; i < count; i++) Buffer.BlockCopy(raw.SealRecord(Array.Empty<byte>()), 0, flood, i * first.Length, first.Length);
+            long before = link.BytesReceived;
+            Task send = raw.SendUnsealedAsync(flood); // past the burst of 20,000 the node stops reading: the rest waits in the window
+
+            await Eventually.UntilAsync(() => node.ReadPauses > 0, TestNetwork.Wait, "the reader paused");
+            Assert.True(link.BytesReceived - before < flood.Length, "read " + (link.BytesReceived - before) + " of " + flood.Length + " bytes with the clock standing still");
+            honest.Broadcast("other links go on");
+            Assert.Equal("other links go on", node.Receive(TestNetwork.Wait)?.Text);
+
+            await net.TickUntilAsync(() => link.BytesReceived - before == flood.Length, 10, "all records were read", settle: false);
+            await send;
+            Assert.Equal(PeerState.Connected, link.State);
+        }
     }
 }

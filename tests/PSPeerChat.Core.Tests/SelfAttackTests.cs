@@ -63,6 +63,23 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task An_address_that_answers_CLOSE_Self_in_the_clear_is_not_given_up_as_this_node()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("victim");
+            using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
+            Task<ILinkTransport> accepted = trap.AcceptAsync();
+
+            Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
+            using RawPeer liar = RawPeer.FromTransport(await accepted);
+            Assert.Equal((byte)FrameType.Hello, (await liar.ReadFrameAsync(TestNetwork.Wait))[0]);
+            await liar.SendAsync(CloseFrame.Encode(CloseReason.Self, "this is you")); // anyone can say so: nothing proves it
+
+            var error = await Assert.ThrowsAsync<PeerConnectException>(() => dial);
+            Assert.NotEqual(CloseReason.Self, error.Reason);
+        }
+
+        [Fact]
         public async Task A_node_that_dials_its_own_address_is_still_told_so()
         {
             using var net = new MemoryTestNetwork();

@@ -14,7 +14,7 @@ namespace PSPeerChat.Core.Tests
             const int count = 2000;
             using var net = new TestNetwork(2, "sigs");
             await net.LinkAsync(0, 1);
-            await Eventually.UntilAsync(() => net[1].SignaturesVerified >= 1, TestNetwork.Wait, "the handshake's AUTH was counted"); // each side checks the other's AUTH
+            await Eventually.UntilAsync(() => net[1].SignaturesVerified >= 1, TestNetwork.Wait, "the handshake's identity payload was counted"); // each side checks the other's Noise identity payload
             long verifiedBefore = net[1].SignaturesVerified;
 
             var sent = Enumerable.Range(0, count).Select(i => net[0].Broadcast("signed message " + i).Id).ToList();

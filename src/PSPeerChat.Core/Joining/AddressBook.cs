@@ -69,7 +69,7 @@ namespace PSPeerChat.Joining
         }
 
         /// <summary>
-        /// Records an address confirmed by a link's HELLO ("Connected") or named by a neighbour ("Gossip", told by
+        /// Records an address confirmed by a link's handshake ("Connected") or named by a neighbour ("Gossip", told by
         /// <paramref name="from"/>). False when a gossiped address found no place (its slot holds a working address).
         /// </summary>
         public bool Learn(string address, Id128 nodeId, string source, bool neighbourOfNeighbour, IPAddress from = null)

@@ -84,7 +84,7 @@ namespace PSPeerChat.Joining
             var records = new List<AddressRecord>(AddressFrame.RecordsPerReply);
             foreach (Tuple<string, Id128> entry in _book.Sample(AddressFrame.RecordsPerReply, address => address == requesterAddress))
             {
-                if (entry.Item2 == requester.RemoteId || !EndPoints.TryParse(entry.Item1, out IPEndPoint endPoint)) continue;
+                if ((requester.RemoteId != default && entry.Item2 == requester.RemoteId) || !EndPoints.TryParse(entry.Item1, out IPEndPoint endPoint)) continue;
                 records.Add(new AddressRecord(endPoint, withIds ? entry.Item2 : default, isNeighbour: false));
             }
             return AddressFrame.Encode(records);

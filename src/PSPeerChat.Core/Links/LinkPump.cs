@@ -34,18 +34,12 @@ namespace PSPeerChat.Links
         private long _stalledSinceMs; // 0 while the writer keeps up; else when a frame first found the queue full
         private int _disposed;
         private volatile bool _textLines;
-        // Records (protocol.md §9.4): the reader's cipher (set by the handshake on the reader, switched to between two
-        // frames) and the writer's (switched to at a marker in the send queue). Ciphertext waits in _records until a
-        // whole record is there; an opened record's plaintext waits in _opened until the frame buffer takes it.
+        // Records (protocol.md §9.4): the reader's side (set by the handshake on the reader, switched to between two
+        // frames) and the writer's cipher (switched to at a marker in the send queue).
         private RecordCipher _pendingReceive;
-        private RecordCipher _receive;
+        private RecordReader _records;
         private RecordCipher _send;
-        private byte[] _records;
-        private int _recordsStart;
-        private int _recordsEnd;
-        private byte[] _opened;
-        private int _openedStart;
-        private int _openedEnd;
+        private RecordCipher _keys; // forgotten once both loops have ended
         private byte[] _sealed;
         private long _wireBytes; // written since the writer last counted (writer only)
 
@@ -80,6 +74,8 @@ namespace PSPeerChat.Links
             // Both loops' awaits keep no ConfigureAwait(false): each continuation returns to the bounded scheduler.
             _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
             _reader = Task.Factory.StartNew(readLoop, CancellationToken.None, TaskCreationOptions.DenyChildAttach, LinkScheduler.Instance).Unwrap();
+            // The link's keys leave memory with the link: once neither loop can use them, they are cleared (§9.4).
+            Completion.ContinueWith(_ => Volatile.Read(ref _keys)?.Clear(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         /// <summary>The writer sends each broadcast's text line instead of its frame, and skips control frames.</summary>
@@ -102,7 +98,11 @@ namespace PSPeerChat.Links
         /// From the end of the frame being handled, what the neighbour sends is records: the reader opens them with
         /// <paramref name="cipher"/> before it splits frames. Called by the handshake, on the reader.
         /// </summary>
-        public void ReceiveRecords(RecordCipher cipher) => _pendingReceive = cipher;
+        public void ReceiveRecords(RecordCipher cipher)
+        {
+            _pendingReceive = cipher;
+            Volatile.Write(ref _keys, cipher);
+        }
 
         /// <summary>
         /// Everything queued after this call is sealed into records with <paramref name="cipher"/>; what was queued before
@@ -188,80 +188,74 @@ namespace PSPeerChat.Links
                 }
 
                 MakeRoom(ref start, ref end, needed);
-                int n = _receive == null ? await ReceiveAsync(end) : await OpenRecordsAsync(end);
-                if (n < 0) return; // a record did not open: the link is closed
+                int n;
+                if (_records == null)
+                {
+                    n = await ReceiveAsync(end);
+                    Received(n);
+                }
+                else if (!_records.TryTakeOpened(_readBuffer, end, _readBuffer.Length - end, out n))
+                {
+                    n = await ReadRecordsAsync(end);
+                    if (n < 0) return; // a record did not open: the link is closed
+                }
                 if (n == 0)
                 {
-                    _link.Close(CloseReason.ConnectionLost, end > start || _recordsEnd > _recordsStart ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
+                    _link.Close(CloseReason.ConnectionLost, end > start || (_records?.HasBufferedBytes ?? false) ? "the neighbour left in the middle of a frame" : "the neighbour left without CLOSE", tellRemote: false);
                     return;
                 }
-                if (_receive == null) Received(n);
                 end += n;
                 sliceStart = Stopwatch.GetTimestamp(); // waiting for bytes is not frame handling: a new slice begins
             }
         }
 
-        /// <summary>The bytes after the frame just handled are ciphertext: they move to the record buffer.</summary>
+        /// <summary>The bytes after the frame just handled are ciphertext: they start the record reader.</summary>
         private void SwitchToRecords(ref int start, ref int end)
         {
-            _receive = _pendingReceive;
+            _records = new RecordReader(_pendingReceive, _readBuffer, start, end - start, _settings.InitialReadBuffer);
             _pendingReceive = null;
-            int unread = end - start;
-            _records = new byte[Math.Max(_settings.InitialReadBuffer, unread)];
-            Buffer.BlockCopy(_readBuffer, start, _records, 0, unread);
-            _recordsStart = 0;
-            _recordsEnd = unread;
             start = end = 0;
         }
 
         /// <summary>
-        /// Puts plaintext into the frame buffer from <paramref name="offset"/>: what is left of the last opened record,
-        /// else the next record, receiving ciphertext until one is whole. The count of plaintext bytes; 0 when the
-        /// neighbour left; -1 when a record did not open (altered, forged, replayed, reordered), and the link is closed.
+        /// Puts plaintext into the frame buffer from <paramref name="offset"/>, opening records and receiving ciphertext
+        /// until some is there. Every record counts against the read rates like a frame, so a neighbour cannot make this
+        /// node open empty or tiny records for free. The count of plaintext bytes; 0 when the neighbour left; -1 when a
+        /// record did not open, and the link is closed.
         /// </summary>
-        private async Task<int> OpenRecordsAsync(int offset)
+        private async Task<int> ReadRecordsAsync(int offset)
         {
-            while (_openedStart == _openedEnd)
+            while (true)
             {
-                RecordStatus status = _receive.Peek(_records, _recordsStart, _recordsEnd - _recordsStart, out int plaintextBytes);
-                if (status == RecordStatus.Opened)
+                ulong before = _records.RecordsOpened;
+                RecordRead read = _records.Take(_readBuffer, offset, _readBuffer.Length - offset, out int count);
+                if (read == RecordRead.Failed)
                 {
-                    if (_opened == null || _opened.Length < plaintextBytes) _opened = new byte[Math.Max(plaintextBytes, Math.Min(2 * (_opened?.Length ?? _settings.InitialReadBuffer), RecordCipher.MaxPlaintext))];
-                    status = _receive.TryOpen(_records, _recordsStart, _recordsEnd - _recordsStart, _opened, 0, out plaintextBytes, out int consumed);
-                    if (status == RecordStatus.Opened)
-                    {
-                        _recordsStart += consumed;
-                        _openedStart = 0;
-                        _openedEnd = plaintextBytes;
-                        continue;
-                    }
-                }
-                if (status == RecordStatus.Failed)
-                {
-                    // No CLOSE from the neighbour can be trusted any more; ours still goes out sealed.
-                    _link.Fail("a record did not decrypt (altered, forged, replayed or out of order)");
+                    // Not counted as the neighbour's misbehaviour: the bytes may have been changed on the path, so its
+                    // address is not discouraged. No CLOSE from it can be trusted any more; ours goes out sealed.
+                    _stats.InvalidFrame();
+                    _link.Close(CloseReason.ProtocolError, "a record did not decrypt (altered, forged, replayed or out of order)");
                     return -1;
                 }
-                // Incomplete: make room for the whole record, then receive.
-                int unread = _recordsEnd - _recordsStart;
-                int needed = unread >= RecordCipher.LengthSize ? RecordCipher.LengthSize + ((_records[_recordsStart] << 8) | _records[_recordsStart + 1]) : RecordCipher.LengthSize;
-                if (_records.Length < needed || _recordsEnd == _records.Length)
+                if (_records.RecordsOpened != before)
                 {
-                    byte[] target = _records.Length >= Math.Max(needed, unread + 1) ? _records : new byte[Math.Max(needed, Math.Min(2 * _records.Length, RecordCipher.LengthSize + HandshakeState.MaxMessageSize))];
-                    Buffer.BlockCopy(_records, _recordsStart, target, 0, unread);
-                    _records = target;
-                    _recordsStart = 0;
-                    _recordsEnd = unread;
+                    TimeSpan pause = _link.Budgets.Pace(0);
+                    if (pause > TimeSpan.Zero)
+                    {
+                        _stats.ReadPaused();
+                        Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+                        await _clock.Delay(pause);
+                        Interlocked.Exchange(ref _lastReceivedMs, NowMs());
+                    }
                 }
-                int n = await _transport.ReceiveAsync(_records, _recordsEnd, _records.Length - _recordsEnd);
+                if (read == RecordRead.Plaintext) return count;
+                if (read == RecordRead.EmptyRecord) continue;
+                ArraySegment<byte> space = _records.ReceiveSpace();
+                int n = await _transport.ReceiveAsync(space.Array, space.Offset, space.Count);
                 if (n == 0) return 0;
                 Received(n);
-                _recordsEnd += n;
+                _records.Received(n);
             }
-            int count = Math.Min(_openedEnd - _openedStart, _readBuffer.Length - offset);
-            Buffer.BlockCopy(_opened, _openedStart, _readBuffer, offset, count);
-            _openedStart += count;
-            return count;
         }
 
         /// <summary>Moves unread bytes to the front and grows the buffer so <paramref name="needed"/> bytes fit (never beyond a frame's maximum).</summary>
@@ -368,13 +362,13 @@ namespace PSPeerChat.Links
                 _wireBytes += count;
                 return _transport.SendAsync(data, offset, count);
             }
-            int records = (count + RecordCipher.MaxPlaintext - 1) / RecordCipher.MaxPlaintext;
+            int records = (count + RecordCipher.PreferredPlaintext - 1) / RecordCipher.PreferredPlaintext;
             int size = count + records * RecordCipher.RecordSize(0);
-            if (_sealed == null || _sealed.Length < size) _sealed = new byte[Math.Max(size, Math.Min(2 * (_sealed?.Length ?? 0), _settings.CoalesceLimit + 2 * RecordCipher.RecordSize(0)))];
+            if (_sealed == null || _sealed.Length < size) _sealed = new byte[Math.Max(size, Math.Min(2 * (_sealed?.Length ?? 0), _settings.CoalesceLimit + (_settings.CoalesceLimit / RecordCipher.PreferredPlaintext + 1) * RecordCipher.RecordSize(0)))];
             int written = 0;
             while (count > 0)
             {
-                int chunk = Math.Min(count, RecordCipher.MaxPlaintext);
+                int chunk = Math.Min(count, RecordCipher.PreferredPlaintext);
                 written += _send.Seal(data, offset, chunk, _sealed, written);
                 offset += chunk;
                 count -= chunk;

@@ -92,7 +92,11 @@ namespace PSPeerChat.Links
             if (_link.State == PeerState.Handshaking)
             {
                 string message = "Could not connect to " + _link.Address + ": " + Link.DescribeClose(reason, detail, remote: true) + ".";
-                _link.FailHandshake(new PeerConnectException(_link.Address, message, reason: reason));
+                // A remote CLOSE Self proves nothing (it comes in the clear, from anyone on the path): only our own check
+                // of message 2 says an address leads back to us (LinkHandshake.SelfDial), and only that verdict makes the
+                // address book give the address up for good.
+                CloseReason told = reason == CloseReason.Self ? CloseReason.ProtocolError : reason;
+                _link.FailHandshake(new PeerConnectException(_link.Address, message, reason: told));
             }
             _link.Close(reason, detail, tellRemote: false, drain: true);
             return false;

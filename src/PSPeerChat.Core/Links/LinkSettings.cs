@@ -12,7 +12,7 @@ namespace PSPeerChat.Links
 
         public long QueueBytes { get; set; }
 
-        /// <summary>Time allowed for the HELLO and AUTH exchange.</summary>
+        /// <summary>Time allowed for the handshake (HELLO, Noise, INTRO) until the link registers.</summary>
         public TimeSpan HandshakeTimeout { get; set; }
 
         /// <summary>How long a silent inbound link may take before it is taken for a plain text peer.</summary>

@@ -84,7 +84,7 @@ namespace PSPeerChat
 
         public string AdmitInbound(Link link, out byte[] alternatives)
         {
-            string refusal = _links.AdmitInbound(link, _node.Name);
+            string refusal = _links.AdmitInbound(link, "this node"); // said in the clear: no name (protocol.md §9.5)
             alternatives = refusal == null ? null : _exchange.CreateReply(link, withIds: false);
             return refusal;
         }

@@ -21,6 +21,7 @@ namespace PSPeerChat.Protocol.Noise
         private readonly ChaCha20Poly1305 _aead = new ChaCha20Poly1305();
         private readonly byte[] _iv = new byte[12];
         private byte[] _k;
+        private KeyParameter _keyParameter; // for _k, made once per key
 
         /// <summary>The nonce of the next message.</summary>
         public ulong Nonce { get; private set; }
@@ -32,6 +33,7 @@ namespace PSPeerChat.Protocol.Noise
         {
             if (key != null && key.Length != KeySize) throw new ArgumentException("A ChaChaPoly key is 32 bytes.", nameof(key));
             _k = key == null ? null : (byte[])key.Clone();
+            _keyParameter = key == null ? null : new KeyParameter(_k);
             Nonce = 0;
         }
 
@@ -95,6 +97,7 @@ namespace PSPeerChat.Protocol.Noise
             Buffer.BlockCopy(output, 0, key, 0, KeySize);
             Array.Clear(_k, 0, _k.Length);
             _k = key;
+            _keyParameter = new KeyParameter(_k);
         }
 
         /// <summary>Forgets the key (after the link closes).</summary>
@@ -102,13 +105,15 @@ namespace PSPeerChat.Protocol.Noise
         {
             if (_k != null) Array.Clear(_k, 0, _k.Length);
             _k = null;
+            _keyParameter = null;
         }
 
         private int Process(bool encrypt, ulong nonce, byte[] ad, byte[] input, int offset, int count, byte[] output, int outputOffset)
         {
             for (int i = 0; i < 8; i++) _iv[4 + i] = (byte)(nonce >> (8 * i));
             // One engine per cipher state, initialised per message (a record costs no engine or buffer allocation).
-            _aead.Init(encrypt, new AeadParameters(new KeyParameter(_k), TagSize * 8, _iv, ad ?? Array.Empty<byte>()));
+            _aead.Init(encrypt, new ParametersWithIV(_keyParameter, _iv));
+            if (ad != null && ad.Length > 0) _aead.ProcessAadBytes(ad, 0, ad.Length);
             int expected = _aead.GetOutputSize(count);
             if (output == null || outputOffset < 0 || output.Length - outputOffset < expected) throw new ArgumentException("The output has no room for " + expected + " bytes.", nameof(output));
             int written = _aead.ProcessBytes(input, offset, count, output, outputOffset);

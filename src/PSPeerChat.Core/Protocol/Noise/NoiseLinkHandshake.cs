@@ -26,6 +26,13 @@ namespace PSPeerChat.Protocol.Noise
         private bool _failed;
         private bool _cipherTaken;
 
+        /// <summary>A side whose identity payload is signed once per static key (<see cref="NoiseStaticKey"/>): what links use.</summary>
+        public NoiseLinkHandshake(bool initiator, NoiseStaticKey local, byte[] prologue, SignatureVerifier verifier, Id128? expectedRemote = null)
+            : this(initiator, local?.Identity, local?.Key, prologue, verifier, expectedRemote)
+        {
+            _payload = local.Payload;
+        }
+
         /// <param name="initiator">True on the side that opened the connection.</param>
         /// <param name="identity">This node's identity; its Ed25519 key signs <paramref name="staticKey"/>.</param>
         /// <param name="staticKey">This node's Noise static key (X25519), e.g. one made at each start of the node.</param>
@@ -33,12 +40,6 @@ namespace PSPeerChat.Protocol.Noise
         /// <param name="verifier">Checks the peer's signature.</param>
         /// <param name="expectedRemote">Initiator only, optional: the node id it dialled; any other fails the handshake before message 3.</param>
         /// <param name="ephemeral">Tests only: a fixed ephemeral key.</param>
-        public NoiseLinkHandshake(bool initiator, NoiseStaticKey local, byte[] prologue, SignatureVerifier verifier, Id128? expectedRemote = null)
-            : this(initiator, local?.Identity, local?.Key, prologue, verifier, expectedRemote)
-        {
-            _payload = local.Payload;
-        }
-
         public NoiseLinkHandshake(bool initiator, NodeIdentity identity, X25519PrivateKeyParameters staticKey, byte[] prologue, SignatureVerifier verifier, Id128? expectedRemote = null, X25519PrivateKeyParameters ephemeral = null)
         {
             _identity = identity ?? throw new ArgumentNullException(nameof(identity));
@@ -57,7 +58,7 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>The peer, once its identity payload verified (after message 2 for the initiator, message 3 for the responder).</summary>
         public LinkIdentity RemoteIdentity { get; private set; }
 
-        /// <summary>True when the handshake failed on the peer's identity payload (its signature or the node id dialled).</summary>
+        /// <summary>True when the handshake failed on the peer's identity payload (its signature does not bind the static key).</summary>
         public bool IdentityRejected { get; private set; }
 
         /// <summary>The handshake hash (channel binding), once complete.</summary>

@@ -31,6 +31,12 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>Largest plaintext of one record: 65,535 - 16 = 65,519 bytes.</summary>
         public const int MaxPlaintext = HandshakeState.MaxMessageSize - CipherState.TagSize;
 
+        /// <summary>
+        /// Largest plaintext this node puts in one record: 16 KiB (as TLS). A receiver accepts up to <see cref="MaxPlaintext"/>;
+        /// smaller records keep each link's receive buffers small and let the reader start on a batch sooner.
+        /// </summary>
+        public const int PreferredPlaintext = 16 * 1024;
+
         /// <summary>Records a direction carries under one key before it rekeys: 2^16.</summary>
         public const long RekeyAfterRecords = 1L << 16;
 
