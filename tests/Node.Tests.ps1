@@ -149,6 +149,49 @@ Describe 'Start-PeerNode' {
     }
 }
 
+Describe 'Waiting for links (first messages)' {
+    AfterEach {
+        Get-PeerNode | Stop-PeerNode -Confirm:$false
+    }
+
+    It 'Start-PeerNode -Wait returns once linked, so the first broadcast reaches the network' {
+        $a = Start-PeerNode -Name 'wait-a' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
+        $b = Start-PeerNode -Name 'wait-b' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -Bootstrap "127.0.0.1:$($a.Port)" -Wait -TimeoutSec 10
+        $b.PeerCount | Should -Be 1
+        Send-PeerMessage -Node $b -Text 'first words' -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -BeNullOrEmpty
+        (Receive-PeerMessage -Node $a -Wait -Count 1 -Timeout 10).Text | Should -Be 'first words'
+    }
+
+    It 'Wait-PeerNode outputs the node once it has the links asked for, from the pipeline' {
+        $a = Start-PeerNode -Name 'wait-c' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
+        $b = Start-PeerNode -Name 'wait-d' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -Bootstrap "127.0.0.1:$($a.Port)"
+        $out = @($a, $b | Wait-PeerNode -TimeoutSec 10)
+        $out.Name | Should -Be @('wait-c', 'wait-d')
+        $a.PeerCount | Should -Be 1
+    }
+
+    It 'Wait-PeerNode on a node nobody links writes PeerNodeWaitTimeout and outputs nothing; Start-PeerNode -Wait still outputs the node' {
+        $lonely = Start-PeerNode -Name 'wait-e' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
+        $out = Wait-PeerNode -Node $lonely -TimeoutSec 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'PeerNodeWaitTimeout*'
+        $failed[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $failed[0].Exception.Message | Should -BeLike '*has 0 of 1 link(s) after 1 s*Connect-Peer*'
+
+        $started = Start-PeerNode -Name 'wait-f' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -Wait -TimeoutSec 1 -ErrorVariable failed2 -ErrorAction SilentlyContinue
+        $started.Name | Should -Be 'wait-f'
+        $started.State | Should -Be 'Running'
+        $failed2[0].FullyQualifiedErrorId | Should -BeLike 'PeerNodeWaitTimeout*'
+    }
+
+    It 'Send-PeerMessage on a node without links warns that nobody received the message' {
+        $alone = Start-PeerNode -Name 'wait-g' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0
+        Send-PeerMessage -Node $alone -Text 'anyone?' -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[0].Message | Should -BeLike '*no peers: nobody receives this*'
+    }
+}
+
 Describe 'Default port 55555' {
     # The only tests that touch 55555; they tolerate whatever else (another test run, a chat node) holds it.
     AfterEach {

@@ -13,6 +13,7 @@
     CmdletsToExport        = @(
         'Start-PeerNode'
         'Stop-PeerNode'
+        'Wait-PeerNode'
         'Get-PeerNode'
         'Connect-Peer'
         'Disconnect-Peer'

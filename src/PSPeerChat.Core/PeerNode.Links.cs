@@ -49,6 +49,35 @@ namespace PSPeerChat
             return _links.ViewOf(link, this);
         }
 
+        /// <summary>
+        /// Waits until the node holds at least <paramref name="count"/> links (PeerChat or text, handshake done): true then,
+        /// false when <paramref name="timeout"/> passes first (or the node is not running). Right after Start, nothing is linked yet
+        /// and a broadcast reaches nobody; a script that waits here first does not lose its first messages.
+        /// </summary>
+        public async Task<bool> WaitForPeersAsync(int count, TimeSpan timeout, CancellationToken cancel = default)
+        {
+            if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Wait for at least one link.");
+            if (timeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout cannot be negative.");
+            var reached = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            EventHandler<PeerEventArgs> connected = (_, e) => { if (PeerCount >= count) reached.TrySetResult(true); };
+            PeerConnected += connected;
+            try
+            {
+                if (PeerCount >= count) return true;
+                if (State != PeerNodeState.Running) return false;
+                using (var expiry = new CancellationTokenSource(timeout))
+                using (expiry.Token.Register(() => reached.TrySetResult(PeerCount >= count)))
+                using (cancel.Register(() => reached.TrySetCanceled()))
+                {
+                    return await reached.Task.ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                PeerConnected -= connected;
+            }
+        }
+
         /// <summary>Closes a link with reason UserRequest; false when it was not a link of this node or already closed.</summary>
         public bool Disconnect(Peer peer)
         {

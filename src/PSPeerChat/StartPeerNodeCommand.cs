@@ -8,6 +8,8 @@ namespace PSPeerChat.Commands
     [OutputType(typeof(PeerNode))]
     public sealed class StartPeerNodeCommand : PeerCmdlet
     {
+        private readonly System.Threading.CancellationTokenSource _stop = new System.Threading.CancellationTokenSource();
+
         /// <summary>Display name; defaults to user-port. Unique within the session.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -89,6 +91,15 @@ namespace PSPeerChat.Commands
         [ValidateNotNullOrEmpty]
         public string AddressBookPath { get; set; }
 
+        /// <summary>Waits until the node has a link before it is output (see Wait-PeerNode).</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>Seconds -Wait waits at most.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 10;
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -147,7 +158,11 @@ namespace PSPeerChat.Commands
                 ThrowTerminatingError(Error(new PSArgumentException("A node named '" + node.Name + "' already runs in this session. Choose another -Name."), "NodeNameInUse", ErrorCategory.ResourceExists, node.Name));
             }
             WriteVerbose("Node " + node.Name + " (" + node.Id + ") listens at " + node.Endpoint + ".");
+            // The node is started either way; a timeout is reported as an error, and the node still goes out.
+            if (Wait) WaitPeerNodeCommand.Wait(this, node, 1, TimeoutSec, _stop.Token);
             WriteObject(node);
         }
+
+        protected override void StopProcessing() => _stop.Cancel();
     }
 }
