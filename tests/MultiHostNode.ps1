@@ -41,7 +41,7 @@ try {
             [pscustomobject]@{ From = $message.FromName; Text = $message.Text; IsDirect = $message.IsDirect } |
                 ConvertTo-Json -Compress | Add-Content -LiteralPath $messages
         }
-        $lines = if (Test-Path -LiteralPath $commands) { @(Get-Content -LiteralPath $commands) } else { @() }
+        $lines = @(if (Test-Path -LiteralPath $commands) { Get-Content -LiteralPath $commands })
         for (; $done -lt $lines.Count; $done++) {
             $verb, $rest = $lines[$done] -split ' ', 2
             try {
