@@ -31,6 +31,15 @@ namespace PSPeerChat
         /// <summary>Links closed because their send queue stayed full for 10 s with nothing written: the neighbour did not read.</summary>
         public long StalledLinksClosed => Stats.StalledLinksClosed;
 
+        /// <summary>LAN announcements taken: their addresses went into the address book as source Lan (protocol.md §10).</summary>
+        public long LanAnnouncementsHeard => Stats.LanAnnouncementsHeard;
+
+        /// <summary>
+        /// LAN announcements not taken: malformed, over the rate of all senders or of one source, or with no room among the
+        /// candidates or in the address book (protocol.md §10.3). Rising fast, someone on the local network sprays them.
+        /// </summary>
+        public long LanAnnouncementsDropped => Stats.LanAnnouncementsDropped;
+
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

@@ -32,6 +32,7 @@ namespace PSPeerChat
         private readonly PeerDirectory _directory;
         private readonly MessageInbox _inbox;
         private readonly NodeEvents _events;
+        private readonly LanBeacon _lan;
         private Task _acceptLoop = Task.CompletedTask;
         private int _state = (int)PeerNodeState.Running;
 
@@ -57,6 +58,7 @@ namespace PSPeerChat
             _book = AddressBookStore.Open(options.EffectiveAddressBookPath, options.AddressBookCapacity, Clock, out _bookStore);
             var exchange = new AddressExchange(identity.NodeId, _book, () => _links.Registered, Stats, Clock);
             _host = new LinkHost(this, _links, network, receiver, _messaging, _announcer, _book, exchange, _events);
+            if (options.LanDiscovery) _lan = new LanBeacon(this, _links, _book, Clock);
         }
 
         /// <summary>The node id: 32 hex digits, unique per node.</summary>
@@ -76,6 +78,12 @@ namespace PSPeerChat
         public PeerNodeState State => (PeerNodeState)Volatile.Read(ref _state);
 
         public DateTimeOffset StartedAt { get; }
+
+        /// <summary>
+        /// True while the node announces itself on the local network and dials the nodes it hears there (protocol.md §10):
+        /// asked for with PeerNodeOptions.LanDiscovery, and a UDP socket on port 55554 could be had.
+        /// </summary>
+        public bool LanDiscovery => _lan != null && _lan.ChannelCount > 0;
 
         internal Id128 NodeId => Identity.NodeId;
 
@@ -126,6 +134,7 @@ namespace PSPeerChat
             }
             node._acceptLoop = node.AcceptLoopAsync();
             node._host.Maintenance.Start();
+            node._lan?.Start(options.LanChannels?.Invoke() ?? UdpLanChannel.OpenAll(Tunables.LanPort, Tunables.LanGroupV4, Tunables.LanGroupV6));
             return node;
         }
 
@@ -167,6 +176,7 @@ namespace PSPeerChat
             links = _links.Close();
             if (Interlocked.CompareExchange(ref _state, (int)PeerNodeState.Stopping, (int)PeerNodeState.Running) != (int)PeerNodeState.Running) return false;
             _host.Maintenance.Stop();
+            _lan?.Stop();
             _listener.Dispose();
             return true;
         }
@@ -174,7 +184,7 @@ namespace PSPeerChat
         /// <summary>Waits (bounded) for every loop of the node to end, then marks it stopped.</summary>
         private void WaitForLoops(Link[] links)
         {
-            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop, _host.Maintenance.Completion }).ToArray();
+            var loops = links.Select(l => l.Completion).Concat(new[] { _acceptLoop, _host.Maintenance.Completion, _lan?.Completion ?? Task.CompletedTask }).ToArray();
             try
             {
                 Task.WaitAll(loops, Tunables.StopLoopWait);

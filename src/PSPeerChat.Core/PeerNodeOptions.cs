@@ -165,6 +165,13 @@ namespace PSPeerChat
         public long DirectoryBytes { get; set; } = 5L * 1024 * 1024;
 
         /// <summary>
+        /// Announces the node on the local network and dials the nodes heard there, within TargetPeers (protocol.md §10):
+        /// UDP multicast to 239.255.77.77 and ff02::77:77, port 55554, sent no further than the local link. Off by default,
+        /// so a node started by a script or a test joins only the network it is given and shows itself to no one else.
+        /// </summary>
+        public bool LanDiscovery { get; set; }
+
+        /// <summary>
         /// Benchmark switch only (internal, set by bench/PSPeerChat.Bench through InternalsVisibleTo): false sends
         /// broadcasts with an empty signature and skips their verification, to show what the transport costs without
         /// cryptography. Every node of such a network must use it; never in real use.
@@ -183,6 +190,9 @@ namespace PSPeerChat
 
         /// <summary>Where the node listens and dials; null: TCP. Tests give a MemoryNetwork.</summary>
         internal ILinkNetwork Network { get; set; }
+
+        /// <summary>Opens LAN discovery's channels; null: UDP multicast (UdpLanChannel). Tests give memory channels.</summary>
+        internal Func<System.Collections.Generic.IReadOnlyList<ILanChannel>> LanChannels { get; set; }
 
         /// <summary>The node's clock for every timer, timeout and timestamp; null: the system's. Tests give a FakeTimeProvider.</summary>
         internal TimeProvider Clock { get; set; }

@@ -100,6 +100,14 @@ namespace PSPeerChat.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 10;
 
+        /// <summary>
+        /// Announces the node on the local network (UDP multicast, port 55554, never beyond the local link) and dials the
+        /// nodes heard there, so nodes of one LAN find each other with no address typed. Off unless asked for: a node
+        /// started by a script joins only the network it is given. The chat of build.ps1 -Task Chat turns it on.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter LanDiscovery { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -122,6 +130,7 @@ namespace PSPeerChat.Commands
                 MaxPendingLinks = MaxPendingLinks,
                 ProofOfWork = ProofOfWork,
                 PadDirectMessages = !NoDirectPadding,
+                LanDiscovery = LanDiscovery,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };
@@ -157,7 +166,11 @@ namespace PSPeerChat.Commands
                 node.Stop();
                 ThrowTerminatingError(Error(new PSArgumentException("A node named '" + node.Name + "' already runs in this session. Choose another -Name."), "NodeNameInUse", ErrorCategory.ResourceExists, node.Name));
             }
-            WriteVerbose("Node " + node.Name + " (" + node.Id + ") listens at " + node.Endpoint + ".");
+            if (LanDiscovery && !node.LanDiscovery)
+            {
+                WriteWarning("LAN discovery is off for " + node.Name + ": no UDP socket could be opened on port 55554 for IPv4 or IPv6. The node runs; give it addresses with -Bootstrap or Connect-Peer.");
+            }
+            WriteVerbose("Node " + node.Name + " (" + node.Id + ") listens at " + node.Endpoint + (node.LanDiscovery ? " and announces itself on the local network." : "."));
             // The node is started either way; a timeout is reported as an error, and the node still goes out.
             if (Wait) WaitPeerNodeCommand.Wait(this, node, 1, TimeoutSec, _stop.Token);
             WriteObject(node);

@@ -92,5 +92,17 @@ namespace PSPeerChat.Core.Tests
             Assert.True(PeerAddress.TryParse(example.Value, out PeerAddress suggested, out string again), "the suggested '" + example.Value + "' does not parse: " + again);
             Assert.Equal(IPAddress.Parse(text), IPAddress.Parse(suggested.Host));
         }
+    
+        [Theory]
+        [InlineData("[fe80::1%3]:55555", 3)]
+        [InlineData("[fe80::b8a4:b1ff:fe7c:3136%22]:37517", 22)]
+        public void Lan_link_local_addresses_with_a_scope_round_trip(string text, long scope)
+        {
+            Assert.True(PeerAddress.TryParse(text, out PeerAddress address, out string error), error);
+            Assert.True(EndPoints.TryParse(text, out IPEndPoint endPoint));
+            Assert.Equal(scope, endPoint.Address.ScopeId);
+            Assert.Equal(text, EndPoints.Format(endPoint));
+            Assert.Equal(text, address.ToString());
+        }
     }
 }

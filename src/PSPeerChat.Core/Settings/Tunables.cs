@@ -119,5 +119,23 @@ namespace PSPeerChat.Settings
         public static readonly long ReadSliceTicks = Stopwatch.Frequency / 500; // 2 ms of frame handling, then let other links run
         public const int WriteBatchFrames = 256;
         public const int CoalesceLimit = 64 * 1024;
+
+        // LAN discovery (protocol.md §10): UDP multicast announcements on the local network, TTL and hop limit 1.
+        public const int LanPort = 55554;
+        public const string LanGroupV4 = "239.255.77.77"; // in 239.255.0.0/16, the IPv4 Local Scope (RFC 2365)
+        public const string LanGroupV6 = "ff02::77:77"; // ff02::/16, IPv6 link-local scope (RFC 4291); no assigned group uses this id
+        /// <summary>A node announces itself at start, then every 30 s (±20 %), every 5 s while it has fewer links than TargetPeers.</summary>
+        public const long LanAnnounceIntervalMs = 30000;
+        public const long LanShortAnnounceIntervalMs = 5000;
+        /// <summary>Announcements taken from all senders together, and from one source address (several nodes may share a host).</summary>
+        public const double LanHeardPerSecond = 20;
+        public const double LanHeardBurst = 40;
+        public const double LanHeardPerSourcePerSecond = 2;
+        public const double LanHeardPerSourceBurst = 10;
+        /// <summary>Source addresses tracked, candidates held (and per source), and how long an unheard one is kept.</summary>
+        public const int LanSourcesCapacity = 64;
+        public const int LanCandidatesCapacity = 64;
+        public const int LanCandidatesPerSource = 8;
+        public const long LanCandidateLifetimeMs = 3 * LanAnnounceIntervalMs;
     }
 }

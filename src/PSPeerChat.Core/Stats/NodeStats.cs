@@ -26,6 +26,8 @@ namespace PSPeerChat.Stats
         private long _readPauses;
         private long _overBudgetLinksClosed;
         private long _proofOfWorkDrops;
+        private long _lanAnnouncementsHeard;
+        private long _lanAnnouncementsDropped;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -44,6 +46,8 @@ namespace PSPeerChat.Stats
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
         public long ProofOfWorkDrops => Interlocked.Read(ref _proofOfWorkDrops);
+        public long LanAnnouncementsHeard => Interlocked.Read(ref _lanAnnouncementsHeard);
+        public long LanAnnouncementsDropped => Interlocked.Read(ref _lanAnnouncementsDropped);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -59,6 +63,8 @@ namespace PSPeerChat.Stats
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);
         public void ProofOfWorkDrop() => Interlocked.Increment(ref _proofOfWorkDrops);
+        public void LanAnnouncementHeard() => Interlocked.Increment(ref _lanAnnouncementsHeard);
+        public void LanAnnouncementDropped() => Interlocked.Increment(ref _lanAnnouncementsDropped);
 
         public void SendsDropped(int count)
         {

@@ -22,6 +22,8 @@ namespace PSPeerChat.Stats
             ReadPauses = stats.ReadPauses;
             OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
             ProofOfWorkDrops = stats.ProofOfWorkDrops;
+            LanAnnouncementsHeard = stats.LanAnnouncementsHeard;
+            LanAnnouncementsDropped = stats.LanAnnouncementsDropped;
         }
 
         public long MessagesSent { get; }
@@ -41,10 +43,12 @@ namespace PSPeerChat.Stats
         public long ReadPauses { get; }
         public long OverBudgetLinksClosed { get; }
         public long ProofOfWorkDrops { get; }
+        public long LanAnnouncementsHeard { get; }
+        public long LanAnnouncementsDropped { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped;
     }
 }
