@@ -26,6 +26,9 @@ namespace PSPeerChat.Stats
         private long _readPauses;
         private long _overBudgetLinksClosed;
         private long _proofOfWorkDrops;
+        private long _dialBacksDone;
+        private long _dialBacksRefused;
+        private long _dialBackAnswersIgnored;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -44,6 +47,9 @@ namespace PSPeerChat.Stats
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
         public long ProofOfWorkDrops => Interlocked.Read(ref _proofOfWorkDrops);
+        public long DialBacksDone => Interlocked.Read(ref _dialBacksDone);
+        public long DialBacksRefused => Interlocked.Read(ref _dialBacksRefused);
+        public long DialBackAnswersIgnored => Interlocked.Read(ref _dialBackAnswersIgnored);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -59,6 +65,9 @@ namespace PSPeerChat.Stats
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);
         public void ProofOfWorkDrop() => Interlocked.Increment(ref _proofOfWorkDrops);
+        public void DialBackDone() => Interlocked.Increment(ref _dialBacksDone);
+        public void DialBackRefused() => Interlocked.Increment(ref _dialBacksRefused);
+        public void DialBackAnswerIgnored() => Interlocked.Increment(ref _dialBackAnswersIgnored);
 
         public void SendsDropped(int count)
         {

@@ -22,6 +22,9 @@ namespace PSPeerChat.Stats
             ReadPauses = stats.ReadPauses;
             OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
             ProofOfWorkDrops = stats.ProofOfWorkDrops;
+            DialBacksDone = stats.DialBacksDone;
+            DialBacksRefused = stats.DialBacksRefused;
+            DialBackAnswersIgnored = stats.DialBackAnswersIgnored;
         }
 
         public long MessagesSent { get; }
@@ -41,10 +44,14 @@ namespace PSPeerChat.Stats
         public long ReadPauses { get; }
         public long OverBudgetLinksClosed { get; }
         public long ProofOfWorkDrops { get; }
+        public long DialBacksDone { get; }
+        public long DialBacksRefused { get; }
+        public long DialBackAnswersIgnored { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops
+            + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored;
     }
 }
