@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
-using PSPeerChat.Identity;
 using PSPeerChat.Protocol;
 using PSPeerChat.Transport;
 using Xunit;
@@ -93,7 +92,7 @@ namespace PSPeerChat.Core.Tests
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("node");
             using var target = new CountingListener(net.Network, new IPEndPoint(Hostile, 0)); // the hostile peer's own listen port: it answers nothing
-            using RawPeer hostile = await JoinFromAsync(net, node, Hostile, (ushort)target.Port);
+            using RawPeer hostile = await RawPeer.JoinAsync(net.Network, node, from: Hostile, listenPort: (ushort)target.Port);
 
             const int asks = 100;
             for (int i = 0; i < asks; i++) await hostile.SendAsync(DialBackFrame.EncodeRequest((ulong)i));
@@ -130,7 +129,7 @@ namespace PSPeerChat.Core.Tests
                     IPAddress from = IPAddress.Parse("203.0." + (10 + i) + ".5");
                     var listener = new CountingListener(net.Network, new IPEndPoint(from, 0));
                     listeners.Add(listener);
-                    peers.Add(await JoinFromAsync(net, node, from, (ushort)listener.Port));
+                    peers.Add(await RawPeer.JoinAsync(net.Network, node, from: from, listenPort: (ushort)listener.Port));
                 }
                 foreach (RawPeer peer in peers) await peer.SendAsync(DialBackFrame.EncodeRequest(7));
                 await Eventually.UntilAsync(() => node.DialBacksRefused == 2, TestNetwork.Wait, "two asks over the cap refused", () => node.DialBacksRefused.ToString());
@@ -160,7 +159,7 @@ namespace PSPeerChat.Core.Tests
             PeerNode node = net.Start("node");
             using var own = new CountingListener(net.Network, new IPEndPoint(Hostile, 0));
             using var victim = new CountingListener(net.Network, new IPEndPoint(IPAddress.Parse("192.0.2.80"), own.Port)); // a third party, same port
-            using RawPeer hostile = await JoinFromAsync(net, node, Hostile, (ushort)own.Port);
+            using RawPeer hostile = await RawPeer.JoinAsync(net.Network, node, from: Hostile, listenPort: (ushort)own.Port);
 
             // The ask, with the victim's address and port appended as if the frame could name one: those bytes are ignored.
             byte[] ask = DialBackFrame.EncodeRequest(42);
@@ -174,24 +173,6 @@ namespace PSPeerChat.Core.Tests
             await Eventually.UntilAsync(() => own.Count == 1, TestNetwork.Wait, "the asker's own address was dialled");
             await net.QuietAsync(settle: false);
             Assert.Equal(0, victim.Count);
-        }
-
-        /// <summary>A raw peer dialling <paramref name="node"/> from <paramref name="from"/>, its INTRO naming <paramref name="listenPort"/>.</summary>
-        private static async Task<RawPeer> JoinFromAsync(MemoryTestNetwork net, PeerNode node, IPAddress from, ushort listenPort)
-        {
-            RawPeer raw = await RawPeer.ConnectAsync(net.Network, node.Port, from);
-            try
-            {
-                await raw.HandshakeAsync(NodeIdentity.Create(), "raw", 0x0123456789ABCDEFUL, listenPort);
-                string id = raw.Identity.NodeId.ToString();
-                await Eventually.UntilAsync(() => node.GetPeers().Any(p => p.Id == id && p.State == PeerState.Connected), TestNetwork.Wait, node.Name + " registered the raw peer");
-                return raw;
-            }
-            catch
-            {
-                raw.Dispose();
-                throw;
-            }
         }
     }
 }
