@@ -28,5 +28,7 @@ namespace PSPeerChat
         Stalled = 11,
         /// <summary>The remote side kept sending over its budgets (or what does not open) past the fault limit.</summary>
         OverBudget = 12,
+        /// <summary>A dial-back probe ended once Noise message 2 proved who listens there (protocol.md §3.11): no link was meant.</summary>
+        DialBack = 13,
     }
 }

@@ -39,6 +39,27 @@ namespace PSPeerChat
         /// candidates or in the address book (protocol.md §10.3). Rising fast, someone on the local network sprays them.
         /// </summary>
         public long LanAnnouncementsDropped => Stats.LanAnnouncementsDropped;
+        /// <summary>
+        /// Whether this node's listen address answers from outside, as neighbours found by dialling it back (protocol.md
+        /// §3.11): Unknown until one could tell; Unreachable behind NAT or a firewall (the node still chats through the
+        /// links it dials).
+        /// </summary>
+        public Reachability Reachability => _host.Reachability.State;
+
+        /// <summary>When the last Reachability verdict was reached (it is checked again every 30 minutes); null before one.</summary>
+        public DateTimeOffset? ReachabilityCheckedAt => _host.Reachability.CheckedAt;
+
+        /// <summary>Neighbours' DIALBACK requests this node answered with a verdict (by dialling them back, or from a link it dialled).</summary>
+        public long DialBacksDone => Stats.DialBacksDone;
+
+        /// <summary>
+        /// Neighbours' DIALBACK requests not dialled: a second within a minute on one link (dropped unanswered), four
+        /// dial-backs already under way (answered Refused), or no listen port to dial (protocol.md §3.11).
+        /// </summary>
+        public long DialBacksRefused => Stats.DialBacksRefused;
+
+        /// <summary>DIALBACK-RESULT answers dropped because this node had not asked that neighbour (or the round was over).</summary>
+        public long DialBackAnswersIgnored => Stats.DialBackAnswersIgnored;
 
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();

@@ -152,6 +152,9 @@ namespace PSPeerChat
             _bookStore?.TrySave();
         }
 
+        /// <summary>Asks neighbours to dial this node back when a check is due (a maintenance tick; protocol.md §3.11).</summary>
+        internal void CheckReachabilityIfDue(long nowMs) => _host.Reachability.AskIfDue(nowMs);
+
         /// <summary>Saves the address book when a minute has passed since the last save (a maintenance tick).</summary>
         internal void SaveAddressBookIfDue(long nowMs) => _bookStore?.SaveIfDue(nowMs);
 

@@ -20,7 +20,7 @@ namespace PSPeerChat.Core.Tests
         private static readonly HashSet<string> Vocabulary = new HashSet<string>
         {
             "CloseReason", "PeerDirection", "PeerProtocol", "PeerState", "PeerConnectException", "PortInUseException",
-            "PeerMessage", "PeerDirectoryEntry", "PeerAddressEntry",
+            "PeerMessage", "PeerDirectoryEntry", "PeerAddressEntry", "Reachability",
         };
 
         private static readonly string Engine = Path.Combine(RepositoryRoot(), "src", "PSPeerChat.Core");

@@ -68,12 +68,14 @@ namespace PSPeerChat.Core.Tests
         /// Dials <paramref name="node"/> on its in-memory network, completes the handshake as dialler and waits until the
         /// node lists the link as connected (real time: the handshake needs no timer).
         /// </summary>
-        public static async Task<RawPeer> JoinAsync(MemoryNetwork network, PeerNode node, NodeIdentity identity = null, string name = "raw", ulong token = 0x0123456789ABCDEFUL)
+        /// <param name="from">The address the raw peer dials from (loopback when null).</param>
+        /// <param name="listenPort">The listen port its INTRO names (0: none).</param>
+        public static async Task<RawPeer> JoinAsync(MemoryNetwork network, PeerNode node, NodeIdentity identity = null, string name = "raw", ulong token = 0x0123456789ABCDEFUL, IPAddress from = null, ushort listenPort = 0)
         {
-            RawPeer raw = await ConnectAsync(network, node.Port);
+            RawPeer raw = await ConnectAsync(network, node.Port, from);
             try
             {
-                await raw.HandshakeAsync(identity ?? NodeIdentity.Create(), name, token);
+                await raw.HandshakeAsync(identity ?? NodeIdentity.Create(), name, token, listenPort);
                 string id = raw.Identity.NodeId.ToString();
                 await Eventually.UntilAsync(() => node.GetPeers().Any(p => p.Id == id && p.State == PeerState.Connected), TestNetwork.Wait, node.Name + " registered the raw peer " + name);
                 return raw;

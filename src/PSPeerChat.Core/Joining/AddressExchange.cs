@@ -53,10 +53,21 @@ namespace PSPeerChat.Joining
             if (link.Addresses.TryAsk(now, Tunables.AddressRequestIntervalMs)) link.TryEnqueue(new OutboundFrame(AddressFrame.EncodeRequest(), null), 0);
         }
 
-        /// <summary>A new PeerChat link: remember where its node listens.</summary>
+        /// <summary>
+        /// A new PeerChat link: remember where its node listens, when we know it answers there: we dialled it there
+        /// (protocol.md §3.11). An inbound link's listen address waits for a dial-back that reaches it (<see cref="OnReached"/>):
+        /// a node behind NAT announces a port nobody can dial, and such an address must not be gossiped.
+        /// </summary>
         public void OnLinkRegistered(Link link)
         {
             link.Addresses.StopExpecting();
+            if (link.IsText || !link.ListensWhereDialled) return;
+            _book.Learn(EndPoints.Format(link.ListenEndPoint), link.RemoteId, "Connected", neighbourOfNeighbour: false);
+        }
+
+        /// <summary>Our dial-back reached the link's listen address and the node there is the link's node: it goes to the book.</summary>
+        public void OnReached(Link link)
+        {
             if (link.IsText || link.ListenEndPoint == null) return;
             _book.Learn(EndPoints.Format(link.ListenEndPoint), link.RemoteId, "Connected", neighbourOfNeighbour: false);
         }

@@ -29,10 +29,12 @@ namespace PSPeerChat.Links
         private long _connectedAtTicks;
         private int _misbehaved;
 
-        public Link(ILinkHost host, ILinkTransport transport, PeerDirection direction, PeerProtocol protocol)
+        /// <param name="dialBack">An outbound probe for a neighbour's DIALBACK: it ends at Noise message 2 (protocol.md §3.11).</param>
+        public Link(ILinkHost host, ILinkTransport transport, PeerDirection direction, PeerProtocol protocol, bool dialBack = false)
         {
             _host = host;
             Direction = direction;
+            IsDialBack = dialBack && direction == PeerDirection.Outbound;
             _protocol = (int)protocol;
             RemoteEndPoint = transport.RemoteEndPoint;
             Address = EndPoints.Format(RemoteEndPoint);
@@ -48,6 +50,12 @@ namespace PSPeerChat.Links
         public PeerDirection Direction { get; }
 
         public PeerProtocol Protocol => (PeerProtocol)Volatile.Read(ref _protocol);
+
+        /// <summary>
+        /// A dial-back probe (protocol.md §3.11): its handshake completes as soon as Noise message 2 proves who listens
+        /// at the address, then it closes (CloseReason DialBack); it never sends INTRO and never registers.
+        /// </summary>
+        public bool IsDialBack { get; }
 
         public bool IsText => Protocol == PeerProtocol.Text;
 
@@ -70,6 +78,12 @@ namespace PSPeerChat.Links
 
         /// <summary>Where the neighbour listens (its address as we see it, the port from its INTRO); null if it does not.</summary>
         public IPEndPoint ListenEndPoint => _session.Handshake.ListenEndPoint;
+
+        /// <summary>
+        /// True when we dialled this link and its neighbour says it listens at the port we dialled: the link itself is
+        /// the proof that its listen address answers (protocol.md §3.11). Inbound links need a dial-back for that.
+        /// </summary>
+        public bool ListensWhereDialled => Direction == PeerDirection.Outbound && ListenEndPoint != null && RemoteEndPoint != null && ListenEndPoint.Port == RemoteEndPoint.Port;
 
         /// <summary>Chosen by the dialler, echoed by the acceptor: with the dialler's id it orders duplicate links (protocol.md §3.1).</summary>
         public ulong LinkToken => _session.Handshake.LinkToken;

@@ -141,6 +141,7 @@ namespace PSPeerChat.Links
                 if (_remote.NodeId == _host.Identity.NodeId) return SelfDial();
                 RemoteId = _remote.NodeId;
                 RemoteIdText = RemoteId.ToString();
+                if (_link.IsDialBack) return EndDialBack();
                 if (_step == Step.Message2) Send(NoiseFrame.Encode(_noise.WriteMessage()));
             }
             catch (NoiseException ex)
@@ -169,6 +170,19 @@ namespace PSPeerChat.Links
             if (_link.Direction == PeerDirection.Inbound) return _link.Fail("a Noise identity equal to this node's own");
             _link.FailHandshake(new PeerConnectException(_link.Address, "Could not connect to " + _link.Address + ": the address leads back to this node (" + _host.Name + ").", reason: CloseReason.Self));
             _link.Close(CloseReason.Self, "this is " + _host.Name + " itself");
+            return false;
+        }
+
+        /// <summary>
+        /// A dial-back probe has what it came for: message 2 proved the node id of whoever listens there (protocol.md
+        /// §3.11). It goes no further (no message 3, no INTRO, no registration), so it is no link, no duplicate and no
+        /// address for the book; the prober reads RemoteId from the completed handshake.
+        /// </summary>
+        private bool EndDialBack()
+        {
+            _step = Step.Done;
+            _link.CompleteHandshake(_link);
+            _link.Close(CloseReason.DialBack, "dial-back done: " + _host.Name + " reached this node");
             return false;
         }
 

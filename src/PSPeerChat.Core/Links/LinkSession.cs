@@ -10,8 +10,8 @@ namespace PSPeerChat.Links
 {
     /// <summary>
     /// The PeerChat side of a link: the handshake (<see cref="LinkHandshake"/>) while the link is handshaking, then the
-    /// control frames (CLOSE, PING and PONG) it answers itself; everything else (flooded and address frames) goes to
-    /// the node.
+    /// control frames (CLOSE, PING and PONG) it answers itself; everything else (flooded, address and dial-back frames)
+    /// goes to the node.
     /// </summary>
     internal sealed class LinkSession
     {
@@ -63,6 +63,8 @@ namespace PSPeerChat.Links
                     return _host.OnFrame(_link, type, buffer, body, length);
                 case FrameType.GetAddresses:
                 case FrameType.Addresses:
+                case FrameType.DialBack:
+                case FrameType.DialBackResult:
                     return _host.OnFrame(_link, type, buffer, body, length);
                 case FrameType.Close:
                     return HandleClose(buffer, body, length);

@@ -11,6 +11,7 @@ using PSPeerChat.Protocol;
 using PSPeerChat.Protocol.Noise;
 using PSPeerChat.Settings;
 using PSPeerChat.Stats;
+using PSPeerChat.Timing;
 using PSPeerChat.Transport;
 
 namespace PSPeerChat
@@ -32,6 +33,7 @@ namespace PSPeerChat
         private readonly NodeEvents _events;
         private readonly AddressBook _book;
         private readonly Discouragement _discouraged;
+        private readonly DialBackService _dialBacks;
 
         public LinkHost(PeerNode node, LinkTable links, ILinkNetwork network, FloodReceiver receiver, Messaging messaging, Announcer announcer, AddressBook book, AddressExchange exchange, NodeEvents events)
         {
@@ -60,8 +62,13 @@ namespace PSPeerChat
                 TextLinesPerSecond = Tunables.TextLinesPerSecond,
                 TextLinesBurst = Tunables.TextLinesBurst,
             };
+            Reachability = new ReachabilityCheck(() => _links.Registered, node.Stats, node.Clock);
+            _dialBacks = new DialBackService((target, expected) => ProbeAsync(target, expected, Tunables.DialBackTimeout), exchange.OnReached, node.Stats, node.Clock);
             Maintenance = new Maintenance(node, links, book, exchange, announcer, (address, stop) => DialAsync(address, PeerProtocol.PeerChat, Tunables.DialTimeout, stop), node.Clock);
         }
+
+        /// <summary>Whether this node's listen address answers from outside: asks neighbours to dial it back (protocol.md §3.11).</summary>
+        public ReachabilityCheck Reachability { get; }
 
         /// <summary>The node's maintenance loop: told of links registered and lost.</summary>
         public Maintenance Maintenance { get; }
@@ -163,6 +170,50 @@ namespace PSPeerChat
             }
         }
 
+        /// <summary>
+        /// A dial-back (protocol.md §3.11): dials <paramref name="target"/> and runs the handshake as far as Noise message
+        /// 2, which proves the node id of whoever listens there; true when that is <paramref name="expected"/>. The probe
+        /// is never registered (no link, no duplicate, no book entry); it closes with CloseReason DialBack. Never throws.
+        /// </summary>
+        public async Task<bool> ProbeAsync(IPEndPoint target, Id128 expected, TimeSpan limit)
+        {
+            if (_node.State != PeerNodeState.Running) return false;
+            using (var budget = new CancellationTokenSource())
+            using (ITimer expiry = Clock.CreateTimer(_ => Cancel(budget), null, limit, Timeout.InfiniteTimeSpan))
+            {
+                ILinkTransport transport;
+                try
+                {
+                    transport = await _network.ConnectAsync(target, budget.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException || ex is SocketException || ex is ObjectDisposedException)
+                {
+                    return false;
+                }
+                Link probe = Adopt(transport, PeerDirection.Outbound, PeerProtocol.PeerChat, dialBack: true);
+                if (probe == null)
+                {
+                    transport.Dispose();
+                    return false;
+                }
+                bool reached = false;
+                try
+                {
+                    if (await CompletesInTime(probe.Handshake, budget.Token).ConfigureAwait(false))
+                    {
+                        await probe.Handshake.ConfigureAwait(false);
+                        reached = probe.RemoteId == expected;
+                    }
+                }
+                catch (PeerConnectException)
+                {
+                    // refused, full, another version, the address leads back to us: not reached
+                }
+                if (probe.State != PeerState.Closed) probe.Close(CloseReason.DialBack, reached ? "dial-back done" : "no PeerChat handshake within " + limit.TotalSeconds + " s");
+                return reached;
+            }
+        }
+
         public LinkRegistration Register(Link link)
         {
             LinkRegistration registration = _links.Register(link, _node.Name, out Link loser);
@@ -170,6 +221,7 @@ namespace PSPeerChat
             loser?.Close(CloseReason.Duplicate, "another link to " + (link.RemoteName ?? link.Address) + " is kept");
             if (!link.IsText) _announcer.LearnNeighbour(link.RemoteId, link.RemoteName, link.RemoteEncryptionKey);
             Maintenance.OnLinkRegistered(link);
+            if (!link.IsText && Reachability.State == PSPeerChat.Reachability.Unknown) Reachability.AskIfDue(Clock.NowMs()); // the first neighbour: ask at once
             _events.RaisePeerConnected(_links.ViewOf(link, _node));
             return registration;
         }
@@ -200,6 +252,12 @@ namespace PSPeerChat
                     return true;
                 case FrameType.Addresses:
                     return _exchange.OnAddresses(link, buffer, body, length);
+                case FrameType.DialBack:
+                    if (!DialBackFrame.TryDecodeRequest(buffer, body, length, out ulong nonce)) return link.Fail("a malformed DIALBACK");
+                    _dialBacks.OnRequest(link, nonce);
+                    return true;
+                case FrameType.DialBackResult:
+                    return Reachability.OnResult(link, buffer, body, length);
             }
             FloodDelivery delivery = _receiver.Receive(link, buffer, body, length, _links.Registered, out FloodMessage message, out bool closed);
             switch (delivery)
@@ -220,9 +278,9 @@ namespace PSPeerChat
         public bool OnTextLine(Link link, byte[] buffer, int start, int length) => _messaging.OnTextLine(link, buffer, start, length);
 
         /// <summary>A new link, in the table and started; null when the node is stopping.</summary>
-        private Link Adopt(ILinkTransport transport, PeerDirection direction, PeerProtocol protocol)
+        private Link Adopt(ILinkTransport transport, PeerDirection direction, PeerProtocol protocol, bool dialBack = false)
         {
-            var link = new Link(this, transport, direction, protocol);
+            var link = new Link(this, transport, direction, protocol, dialBack);
             if (!_links.TryAdd(link, new Peer(_node, link))) return null;
             link.Start();
             return link;

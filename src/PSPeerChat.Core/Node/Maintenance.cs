@@ -11,7 +11,8 @@ namespace PSPeerChat
 {
     /// <summary>
     /// A node's maintenance loop, one per node, ticking every <see cref="Tunables.MaintenanceTick"/> of the node's clock
-    /// (or at once when a link drops): keepalive, announcements, dialling towards TargetPeers, asking for addresses.
+    /// (or at once when a link drops): keepalive, announcements, dialling towards TargetPeers, asking for addresses,
+    /// asking to be dialled back when a reachability check is due.
     /// </summary>
     internal sealed class Maintenance
     {
@@ -122,6 +123,7 @@ namespace PSPeerChat
                 for (int i = 0; i < stalled; i++) _node.Stats.StalledLinkClosed();
                 if (Options.Announcements) _announcer.AnnounceIfDue(now);
                 if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
+                if (_node.State == PeerNodeState.Running) _node.CheckReachabilityIfDue(now);
                 _node.SaveAddressBookIfDue(now);
             }
             finally

@@ -15,5 +15,7 @@ namespace PSPeerChat.Protocol
         Announce = 10,
         Noise = 11,
         Intro = 12,
+        DialBack = 13,
+        DialBackResult = 14,
     }
 }

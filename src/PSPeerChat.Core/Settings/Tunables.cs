@@ -44,6 +44,22 @@ namespace PSPeerChat.Settings
         public const double TextLinesPerSecond = 5;
         public const double TextLinesBurst = 20;
 
+        // Reachability: dial-backs (protocol.md §3.11)
+        /// <summary>Neighbours asked to dial this node back per round (from different address groups when it has them).</summary>
+        public const int DialBackAsks = 2;
+        /// <summary>How long an asker waits for the answers of a round (the dial-back itself has DialBackTimeout).</summary>
+        public const long DialBackAnswerWaitMs = 30000;
+        /// <summary>A round that gave no verdict (no answer, or all refused) is tried again after this.</summary>
+        public const long DialBackRetryMs = 2 * 60 * 1000;
+        /// <summary>A verdict is checked again after this.</summary>
+        public const long DialBackRecheckMs = 30 * 60 * 1000;
+        /// <summary>One dial-back per link per this interval; more asks are dropped unanswered (and counted).</summary>
+        public const long DialBackPerLinkMs = 60 * 1000;
+        /// <summary>Dial-backs under way at once, for all links; beyond it the answer is Refused (and counted).</summary>
+        public const int MaxDialBacksInFlight = 4;
+        /// <summary>A dial-back that has not seen Noise message 2 by then failed.</summary>
+        public static readonly TimeSpan DialBackTimeout = TimeSpan.FromSeconds(5);
+
         // A remote address this node closed a link to for misbehaviour is refused this long (protocol.md §8.7).
         public static readonly TimeSpan DiscouragementTime = TimeSpan.FromMinutes(10);
         public const int DiscouragedAddressesCapacity = 4096;

@@ -28,6 +28,9 @@ namespace PSPeerChat.Stats
         private long _proofOfWorkDrops;
         private long _lanAnnouncementsHeard;
         private long _lanAnnouncementsDropped;
+        private long _dialBacksDone;
+        private long _dialBacksRefused;
+        private long _dialBackAnswersIgnored;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -48,6 +51,9 @@ namespace PSPeerChat.Stats
         public long ProofOfWorkDrops => Interlocked.Read(ref _proofOfWorkDrops);
         public long LanAnnouncementsHeard => Interlocked.Read(ref _lanAnnouncementsHeard);
         public long LanAnnouncementsDropped => Interlocked.Read(ref _lanAnnouncementsDropped);
+        public long DialBacksDone => Interlocked.Read(ref _dialBacksDone);
+        public long DialBacksRefused => Interlocked.Read(ref _dialBacksRefused);
+        public long DialBackAnswersIgnored => Interlocked.Read(ref _dialBackAnswersIgnored);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -65,6 +71,9 @@ namespace PSPeerChat.Stats
         public void ProofOfWorkDrop() => Interlocked.Increment(ref _proofOfWorkDrops);
         public void LanAnnouncementHeard() => Interlocked.Increment(ref _lanAnnouncementsHeard);
         public void LanAnnouncementDropped() => Interlocked.Increment(ref _lanAnnouncementsDropped);
+        public void DialBackDone() => Interlocked.Increment(ref _dialBacksDone);
+        public void DialBackRefused() => Interlocked.Increment(ref _dialBacksRefused);
+        public void DialBackAnswerIgnored() => Interlocked.Increment(ref _dialBackAnswersIgnored);
 
         public void SendsDropped(int count)
         {

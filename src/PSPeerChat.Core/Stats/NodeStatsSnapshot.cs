@@ -24,6 +24,9 @@ namespace PSPeerChat.Stats
             ProofOfWorkDrops = stats.ProofOfWorkDrops;
             LanAnnouncementsHeard = stats.LanAnnouncementsHeard;
             LanAnnouncementsDropped = stats.LanAnnouncementsDropped;
+            DialBacksDone = stats.DialBacksDone;
+            DialBacksRefused = stats.DialBacksRefused;
+            DialBackAnswersIgnored = stats.DialBackAnswersIgnored;
         }
 
         public long MessagesSent { get; }
@@ -45,10 +48,15 @@ namespace PSPeerChat.Stats
         public long ProofOfWorkDrops { get; }
         public long LanAnnouncementsHeard { get; }
         public long LanAnnouncementsDropped { get; }
+        public long DialBacksDone { get; }
+        public long DialBacksRefused { get; }
+        public long DialBackAnswersIgnored { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops
+            + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped
+            + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored;
     }
 }
