@@ -52,6 +52,21 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task A_node_too_full_to_take_the_dial_back_is_not_called_Unreachable()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode entry = net.Start("entry");
+            PeerNode full = net.Start("full", o => { o.MaxPeers = 1; o.TargetPeers = 0; });
+
+            await net.LinkAsync(full, entry); // its one slot is taken: the dial-back gets CLOSE Full at its HELLO
+
+            await Eventually.UntilAsync(() => entry.DialBacksDone == 1, TestNetwork.Wait, "the entry node dialled the full node back");
+            await net.TickAsync(35, settle: false); // past the 30 s the asker waits for answers
+            Assert.Equal(Reachability.Unknown, full.Reachability); // a refusal proves nothing either way
+            Assert.Single(full.GetPeers());
+        }
+
+        [Fact]
         public async Task A_node_behind_NAT_becomes_Unreachable_chats_through_its_links_and_its_address_is_never_gossiped()
         {
             using var net = new MemoryTestNetwork();

@@ -23,16 +23,16 @@ namespace PSPeerChat.Joining
     /// </summary>
     internal sealed class DialBackService
     {
-        private readonly Func<IPEndPoint, Id128, Task<bool>> _probe;
+        private readonly Func<IPEndPoint, Id128, Task<DialBackOutcome>> _probe;
         private readonly Action<Link> _reached;
         private readonly NodeStats _stats;
         private readonly TimeProvider _clock;
         private readonly ConditionalWeakTable<Link, StrongBox<long>> _lastAsk = new ConditionalWeakTable<Link, StrongBox<long>>();
         private int _inFlight;
 
-        /// <param name="probe">Dials the address and says whether Noise message 2 there carried the node id (never throws).</param>
+        /// <param name="probe">Dials the address: Reachable when Noise message 2 there carried the node id, Unreachable when nothing answered or another node did, Refused when something answered but gave no verdict (full, busy); never throws.</param>
         /// <param name="reached">Called for a link whose listen address a dial-back reached: the address may now be gossiped.</param>
-        public DialBackService(Func<IPEndPoint, Id128, Task<bool>> probe, Action<Link> reached, NodeStats stats, TimeProvider clock)
+        public DialBackService(Func<IPEndPoint, Id128, Task<DialBackOutcome>> probe, Action<Link> reached, NodeStats stats, TimeProvider clock)
         {
             _probe = probe;
             _reached = reached;
@@ -83,18 +83,18 @@ namespace PSPeerChat.Joining
 
         private async Task DialBackAsync(Link link, ulong nonce, IPEndPoint target, Id128 expected)
         {
-            bool reached;
+            DialBackOutcome outcome;
             try
             {
-                reached = await _probe(target, expected).ConfigureAwait(false);
+                outcome = await _probe(target, expected).ConfigureAwait(false);
             }
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
             }
             _stats.DialBackDone();
-            if (reached && link.State == PeerState.Connected) _reached(link);
-            Answer(link, nonce, reached ? DialBackOutcome.Reachable : DialBackOutcome.Unreachable);
+            if (outcome == DialBackOutcome.Reachable && link.State == PeerState.Connected) _reached(link);
+            Answer(link, nonce, outcome);
         }
 
         private static void Answer(Link link, ulong nonce, DialBackOutcome outcome)

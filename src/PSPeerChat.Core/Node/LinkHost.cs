@@ -171,13 +171,15 @@ namespace PSPeerChat
         }
 
         /// <summary>
-        /// A dial-back (protocol.md §3.11): dials <paramref name="target"/> and runs the handshake as far as Noise message
-        /// 2, which proves the node id of whoever listens there; true when that is <paramref name="expected"/>. The probe
-        /// is never registered (no link, no duplicate, no book entry); it closes with CloseReason DialBack. Never throws.
+        /// A dial-back (protocol.md §3.11): dials <paramref name="target"/> and goes as far as Noise message 2, which
+        /// proves who listens there. Reachable when it carries <paramref name="expected"/>; Unreachable when nothing
+        /// answers (refused, timed out: the address cannot be reached from here) or something else does; Refused, no
+        /// verdict, when a node there turned the probe away before message 2 (CLOSE Full or Shutdown, or the socket closed
+        /// at once by its pending or per-address limits): that is no proof either way.
         /// </summary>
-        public async Task<bool> ProbeAsync(IPEndPoint target, Id128 expected, TimeSpan limit)
+        public async Task<DialBackOutcome> ProbeAsync(IPEndPoint target, Id128 expected, TimeSpan limit)
         {
-            if (_node.State != PeerNodeState.Running) return false;
+            if (_node.State != PeerNodeState.Running) return DialBackOutcome.Refused;
             using (var budget = new CancellationTokenSource())
             using (ITimer expiry = Clock.CreateTimer(_ => Cancel(budget), null, limit, Timeout.InfiniteTimeSpan))
             {
@@ -188,29 +190,30 @@ namespace PSPeerChat
                 }
                 catch (Exception ex) when (ex is OperationCanceledException || ex is SocketException || ex is ObjectDisposedException)
                 {
-                    return false;
+                    return DialBackOutcome.Unreachable;
                 }
                 Link probe = Adopt(transport, PeerDirection.Outbound, PeerProtocol.PeerChat, dialBack: true);
                 if (probe == null)
                 {
                     transport.Dispose();
-                    return false;
+                    return DialBackOutcome.Refused;
                 }
-                bool reached = false;
+                bool turnedAway = false;
                 try
                 {
-                    if (await CompletesInTime(probe.Handshake, budget.Token).ConfigureAwait(false))
-                    {
-                        await probe.Handshake.ConfigureAwait(false);
-                        reached = probe.RemoteId == expected;
-                    }
+                    if (await CompletesInTime(probe.Handshake, budget.Token).ConfigureAwait(false)) await probe.Handshake.ConfigureAwait(false);
                 }
-                catch (PeerConnectException)
+                catch (PeerConnectException ex)
                 {
-                    // refused, full, another version, the address leads back to us: not reached
+                    // A PeerChat node there that had no room (Full, its pending or per-address limits close the socket at
+                    // once) or was stopping: no proof either way. Silence, garbage or another version: not the asker.
+                    turnedAway = ex.Reason == CloseReason.Full || ex.Reason == CloseReason.Shutdown || ex.Reason == CloseReason.ConnectionLost;
                 }
-                if (probe.State != PeerState.Closed) probe.Close(CloseReason.DialBack, reached ? "dial-back done" : "no PeerChat handshake within " + limit.TotalSeconds + " s");
-                return reached;
+                DialBackOutcome outcome = probe.RemoteId == expected ? DialBackOutcome.Reachable
+                    : probe.RemoteId == default && turnedAway ? DialBackOutcome.Refused
+                    : DialBackOutcome.Unreachable; // nothing answered in time, or another node did
+                if (probe.State != PeerState.Closed) probe.Close(CloseReason.DialBack, outcome == DialBackOutcome.Reachable ? "dial-back done" : "no PeerChat handshake within " + limit.TotalSeconds + " s");
+                return outcome;
             }
         }
 
