@@ -52,7 +52,7 @@ namespace PSPeerChat.Bench
             Thread.Sleep(500); // late duplicates
             long copies = nodes.Sum(x => x.MessagesDelivered + x.DuplicatesDropped) - copies0;
             long delivered = nodes.Sum(x => x.MessagesDelivered) - delivered0;
-            long shed = 0;
+            long shed = nodes.Sum(x => x.LinksShed);
 
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Format(inv,

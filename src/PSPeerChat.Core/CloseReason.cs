@@ -28,5 +28,10 @@ namespace PSPeerChat
         Stalled = 11,
         /// <summary>The remote side kept sending over its budgets (or what does not open) past the fault limit.</summary>
         OverBudget = 12,
+        /// <summary>
+        /// The node holds more links than its upper bound (twice TargetPeers) and let this one go; the ADDR frame before
+        /// the CLOSE named other nodes to try (protocol.md §4.2). Not a failure of either side.
+        /// </summary>
+        Shed = 13,
     }
 }

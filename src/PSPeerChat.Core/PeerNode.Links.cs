@@ -31,6 +31,9 @@ namespace PSPeerChat
         /// <summary>Links closed because their send queue stayed full for 10 s with nothing written: the neighbour did not read.</summary>
         public long StalledLinksClosed => Stats.StalledLinksClosed;
 
+        /// <summary>Links this node let go above its degree bound, each with addresses to try instead (protocol.md §4.2).</summary>
+        public long LinksShed => Stats.LinksShed;
+
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

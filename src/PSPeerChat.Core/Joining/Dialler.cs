@@ -18,14 +18,20 @@ namespace PSPeerChat.Joining
         private readonly AddressBook _book;
         private readonly Func<string, CancellationToken, Task<Link>> _dial;
         private readonly CancellationToken _stop;
+        private readonly Action _refused;
         private int _inFlight;
 
         /// <param name="dial">Dials an address and completes with the link once its handshake is done.</param>
-        public Dialler(AddressBook book, Func<string, CancellationToken, Task<Link>> dial, CancellationToken stop)
+        /// <param name="refused">
+        /// Called when a book dial was refused as Full: the refusal's ADDR gave addresses to try, dialled at once rather
+        /// than at the next tick (§4.2).
+        /// </param>
+        public Dialler(AddressBook book, Func<string, CancellationToken, Task<Link>> dial, CancellationToken stop, Action refused = null)
         {
             _book = book;
             _dial = dial;
             _stop = stop;
+            _refused = refused;
         }
 
         public int InFlight => Volatile.Read(ref _inFlight);
@@ -57,7 +63,9 @@ namespace PSPeerChat.Joining
                 else
                 {
                     Exception error = t.Exception?.GetBaseException();
-                    _book.DialFailed(address, (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost);
+                    CloseReason reason = (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost;
+                    _book.DialFailed(address, reason);
+                    if (reason == CloseReason.Full) _refused?.Invoke();
                 }
             }, TaskScheduler.Default);
         }
