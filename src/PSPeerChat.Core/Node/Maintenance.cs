@@ -74,8 +74,8 @@ namespace PSPeerChat
         }
 
         /// <summary>
-        /// A registered link closed: hold its node back if a user asked for it, or if it shed us (after learning the
-        /// addresses it gave), and repair at once.
+        /// A registered link closed: hold its node back if a user asked for it, or if one of us shed the other (after
+        /// learning the addresses it gave, when it shed us), and repair at once.
         /// </summary>
         public void OnLinkLost(Link link)
         {
@@ -83,10 +83,11 @@ namespace PSPeerChat
             {
                 _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.UserCloseHoldMs);
             }
-            if (link.CloseReason == CloseReason.Shed && !link.IsText && !link.Addresses.ShedByUs)
+            if (link.CloseReason == CloseReason.Shed && !link.IsText)
             {
-                // Not a failure of the address: the node is well linked and sent us elsewhere. Dial those addresses, not it.
-                _exchange.LearnShedAddresses(link);
+                // Not a failure of the address: the node is well linked and sent us elsewhere. Dial those addresses, not
+                // it. The shedder holds the node it shed too, so neither end dials the link back (no oscillation).
+                if (!link.Addresses.ShedByUs) _exchange.LearnShedAddresses(link);
                 _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.ShedHoldMs);
             }
             if (Options.TargetPeers <= 0 || _node.State != PeerNodeState.Running) return;

@@ -45,12 +45,13 @@ namespace PSPeerChat
             if (excess <= 0) return chosen;
             long minAgeTicks = Tunables.ShedMinAgeMs * TimeSpan.TicksPerMillisecond;
             // Youngest first: an old link has proved itself, and whoever opens many links to push others out finds its
-            // own newest ones go first (as Bitcoin Core's eviction protects the longest-connected peers).
+            // own newest ones go first (as Bitcoin Core's eviction protects the longest-connected peers). One too young
+            // to go yet (it may not have its addresses) is waited for, not replaced by an older one.
             chosen.AddRange(registered
-                .Where(l => !l.IsText && l.Direction == PeerDirection.Inbound && l.State == PeerState.Connected
-                            && nowUtcTicks - l.ConnectedAt.UtcTicks >= minAgeTicks)
+                .Where(l => !l.IsText && l.Direction == PeerDirection.Inbound && l.State == PeerState.Connected)
                 .OrderByDescending(l => l.ConnectedAt.UtcTicks)
-                .Take(excess));
+                .Take(excess)
+                .Where(l => nowUtcTicks - l.ConnectedAt.UtcTicks >= minAgeTicks));
             return chosen;
         }
 
