@@ -10,7 +10,8 @@ namespace PSPeerChat.Bench
     /// <summary>
     /// The --join scenario (issue #15): N nodes (default 60) started at once through one entry node, automatic joining on
     /// (TargetPeers and MaxPeers as shipped). Degrees are sampled every second for the observation time; reported: the
-    /// time until every node holds a link, the time until every degree lies within [TargetPeers, 2 × TargetPeers], the
+    /// time until every node holds a link, the time until every degree lies within [TargetPeers, 2 × TargetPeers] (first,
+    /// and for good: inBoundsS; with the one-second samples outside the bounds after the first), the
     /// degrees (min, mean, max) and the entry's at the end, links shed, then copies per message of a short flood on the
     /// resulting graph: every copy received (delivered + dropped as seen) per broadcast, beside what the degrees imply
     /// (2E − (N − 1): each node sends every message once over each link except the one it came on).
@@ -25,7 +26,8 @@ namespace PSPeerChat.Bench
             var clock = Stopwatch.StartNew();
             for (int i = 1; i < n; i++) nodes.Add(PeerNode.Start(Options("join" + i.ToString("D2", CultureInfo.InvariantCulture), entryAddress)));
             int target = entry.TargetPeers, bound = 2 * target;
-            double allLinkedS = -1, inBoundsS = -1;
+            double allLinkedS = -1, inBoundsS = -1, firstInBoundsS = -1;
+            int samplesOutside = 0;
             var timeline = new List<string>();
             while (clock.Elapsed.TotalSeconds < seconds)
             {
@@ -35,8 +37,11 @@ namespace PSPeerChat.Bench
                 if (allLinkedS < 0 && d.All(x => x >= 1)) allLinkedS = t;
                 bool inBounds = d.All(x => x >= target && x <= bound);
                 if (inBoundsS < 0 && inBounds) inBoundsS = t;
+                if (firstInBoundsS < 0 && inBounds) firstInBoundsS = t;
+                if (firstInBoundsS >= 0 && !inBounds) samplesOutside++;
                 if (!inBounds) inBoundsS = -1; // the last time it entered the bounds and stayed
-                timeline.Add(string.Format(CultureInfo.InvariantCulture, "{0}s unlinked={1} min={2} mean={3:F1} max={4} entry={5}", t, d.Count(x => x == 0), d.Min(), d.Average(), d.Max(), d[0]));
+                timeline.Add(string.Format(CultureInfo.InvariantCulture, "{0}s unlinked={1} min={2} mean={3:F1} max={4} entry={5} outside=[{6}]", t, d.Count(x => x == 0), d.Min(), d.Average(), d.Max(), d[0],
+                    string.Join(",", d.Select((x, i) => (x, i)).Where(p => p.x < target || p.x > bound).Select(p => p.i + ":" + p.x))));
             }
             if (run == 1) foreach (string line in timeline) Console.Error.WriteLine(line);
             int[] deg = nodes.Select(x => x.PeerCount).ToArray();
@@ -56,9 +61,9 @@ namespace PSPeerChat.Bench
 
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Format(inv,
-                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":{0},\"figure\":\"join\",\"nodes\":{1},\"targetPeers\":{2},\"allLinkedS\":{3},\"inBoundsS\":{4},\"degreeMin\":{5},\"degreeMean\":{6:F2},\"degreeMax\":{7},\"entryDegree\":{8},\"linksShed\":{9},\"deliveryRatio\":{10:F4},\"copiesPerMessage\":{11:F1},\"copiesImplied\":{12},\"copiesPerDelivery\":{13:F2}}}",
+                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":{0},\"figure\":\"join\",\"nodes\":{1},\"targetPeers\":{2},\"allLinkedS\":{3},\"firstInBoundsS\":{14},\"samplesOutsideAfter\":{15},\"inBoundsS\":{4},\"degreeMin\":{5},\"degreeMean\":{6:F2},\"degreeMax\":{7},\"entryDegree\":{8},\"linksShed\":{9},\"deliveryRatio\":{10:F4},\"copiesPerMessage\":{11:F1},\"copiesImplied\":{12},\"copiesPerDelivery\":{13:F2}}}",
                 run, n, target, allLinkedS, inBoundsS, deg.Min(), deg.Average(), deg.Max(), deg[0], shed, (double)delivered / ((long)messages * (n - 1)),
-                (double)copies / messages, edgesTwice - (n - 1), (double)copies / Math.Max(1, delivered)));
+                (double)copies / messages, edgesTwice - (n - 1), (double)copies / Math.Max(1, delivered), firstInBoundsS, samplesOutside));
             foreach (PeerNode x in nodes) x.Abort();
         }
 

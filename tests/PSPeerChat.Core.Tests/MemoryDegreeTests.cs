@@ -32,7 +32,10 @@ namespace PSPeerChat.Core.Tests
             using var net = new MemoryTestNetwork();
             PeerNode hub = net.Start("hub", o => o.TargetPeers = 2); // bound 4
             PeerNode[] spokes = Enumerable.Range(1, 7).Select(i => net.Start("s" + i)).ToArray();
-            List<Peer> views = await DialInAsync(net, hub, spokes.Take(4));
+            // Its outbound share (2) first, so it dials nothing more; then two older inbound links and three young ones.
+            foreach (PeerNode own in spokes.Take(2)) await net.LinkAsync(hub, own);
+            var views = new List<Peer>();
+            views.AddRange(await DialInAsync(net, hub, spokes.Skip(2).Take(2)));
             await net.TickAsync(3);
             Assert.Equal(0, hub.LinksShed); // at its bound, not above
             foreach (PeerNode young in spokes.Skip(4)) views.Add(await net.LinkAsync(young, hub));
@@ -43,7 +46,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(4, hub.PeerCount);
             Assert.Equal(3, hub.LinksShed);
             // The three youngest went, each told why; the four oldest stay.
-            Assert.All(views.Skip(4), v => Assert.Equal(CloseReason.Shed, v.CloseReason));
+            Assert.All(views.Skip(2), v => Assert.Equal(CloseReason.Shed, v.CloseReason));
             Assert.All(spokes.Take(4), s => Assert.True(TestNetwork.HasPeer(hub, s), s.Name + " (an older link) is kept"));
             // The ADDR before the CLOSE was learned: each shed spoke knows other nodes than the hub now.
             Assert.All(spokes.Skip(4), s => Assert.Contains(s.GetAddressBook(), e => e.Source == "Gossip"));
@@ -85,9 +88,10 @@ namespace PSPeerChat.Core.Tests
         public async Task A_shed_joiner_dials_the_addresses_it_was_given_and_leaves_the_shedder_alone_without_a_failure()
         {
             using var net = new MemoryTestNetwork();
-            PeerNode hub = net.Start("hub", o => o.TargetPeers = 1); // bound 2
+            PeerNode hub = net.Start("hub", o => o.TargetPeers = 1); // bound 2, outbound share 1
             PeerNode[] old = Enumerable.Range(1, 3).Select(i => net.Start("s" + i)).ToArray();
-            await DialInAsync(net, hub, old.Take(2));
+            await net.LinkAsync(hub, old[0]);
+            await DialInAsync(net, hub, old.Skip(1).Take(1));
             await net.TickAsync(2);
             Assert.Equal(0, hub.LinksShed);
 

@@ -37,12 +37,13 @@ namespace PSPeerChat.Joining
         public int InFlight => Volatile.Read(ref _inFlight);
 
         /// <summary>
-        /// Dials book addresses for <paramref name="missing"/> links (one more, as some addresses are dead and a link too
-        /// many costs less than a slow repair), within the dials-in-flight bound; returns how many candidates there were.
+        /// Dials book addresses for <paramref name="missing"/> links (with <paramref name="spare"/>, one more, as some
+        /// addresses are dead and a link too many costs less than a slow repair), within the dials-in-flight bound;
+        /// returns how many candidates there were.
         /// </summary>
-        public int DialTowards(int missing, Id128 self, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress)
+        public int DialTowards(int missing, Id128 self, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress, bool spare = true)
         {
-            int room = Math.Min(missing > 0 ? missing + 1 : 0, Tunables.MaxDialsInFlight - InFlight);
+            int room = Math.Min(missing > 0 ? missing + (spare ? 1 : 0) : 0, Tunables.MaxDialsInFlight - InFlight);
             List<string> candidates = room > 0 ? _book.PickCandidates(room, isLinked, isLinkedAddress, self) : new List<string>();
             foreach (string address in candidates) Dial(address, fromBook: true);
             return candidates.Count;

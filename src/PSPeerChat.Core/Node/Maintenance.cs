@@ -74,8 +74,8 @@ namespace PSPeerChat
         }
 
         /// <summary>
-        /// A registered link closed: hold its node back if a user asked for it, or if one of us shed the other (after
-        /// learning the addresses it gave, when it shed us), and repair at once.
+        /// A registered link closed: hold its node back if a user asked for it, or if it shed us (after learning the
+        /// addresses it gave), and repair at once.
         /// </summary>
         public void OnLinkLost(Link link)
         {
@@ -86,9 +86,13 @@ namespace PSPeerChat
             if (link.CloseReason == CloseReason.Shed && !link.IsText)
             {
                 // Not a failure of the address: the node is well linked and sent us elsewhere. Dial those addresses, not
-                // it. The shedder holds the node it shed too, so neither end dials the link back (no oscillation).
-                if (!link.Addresses.ShedByUs) _exchange.LearnShedAddresses(link);
-                _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.ShedHoldMs);
+                // it. The shedder does not hold the node it shed: it dials only for its target or its outbound share,
+                // and an outbound link is never shed, so that cannot go round.
+                if (!link.Addresses.ShedByUs)
+                {
+                    _exchange.LearnShedAddresses(link);
+                    _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.ShedHoldMs);
+                }
             }
             if (Options.TargetPeers <= 0 || _node.State != PeerNodeState.Running) return;
             Kick();
@@ -161,8 +165,10 @@ namespace PSPeerChat
         {
             int linked = _links.ProtocolLinkCount; // text peers hold slots but do not relay: they do not count towards the target
             int outbound = _links.OutboundLinkCount;
-            int missing = Math.Max(Options.TargetPeers - linked, Math.Min(Tunables.MinOutbound, Options.TargetPeers) - outbound) - _dialler.InFlight;
-            int candidates = _dialler.DialTowards(missing, _node.NodeId, _links.IsLinked, _links.IsLinkedAddress);
+            int belowTarget = Options.TargetPeers - linked;
+            int missing = Math.Max(belowTarget, Math.Min(Tunables.MinOutbound, Options.TargetPeers) - outbound) - _dialler.InFlight;
+            // A spare dial only towards the target: a node at its target dialling for outbound links adds exactly those.
+            int candidates = _dialler.DialTowards(missing, _node.NodeId, _links.IsLinked, _links.IsLinkedAddress, spare: belowTarget > 0);
             _exchange.AskIfDue(now, everyNeighbour: linked < Options.TargetPeers && candidates < missing);
         }
     }
