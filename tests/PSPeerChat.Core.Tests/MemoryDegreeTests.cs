@@ -72,6 +72,29 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task A_node_whose_links_were_all_dialled_in_dials_two_of_its_own()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode entry = net.Start("entry", o => o.TargetPeers = 3);
+            string entryAddress = MemoryTestNetwork.AddressOf(entry);
+            for (int i = 1; i <= 10; i++)
+            {
+                net.Start("j" + i, o =>
+                {
+                    o.TargetPeers = 3;
+                    o.Bootstrap = new[] { entryAddress };
+                });
+            }
+
+            // Newcomers dial the entry; it reaches its target by inbound links alone, and still picks two of its own (among
+            // the nodes it knows and is not linked to: those it shed).
+            await net.TickUntilAsync(() => entry.GetPeers().Count(p => p.Direction == PeerDirection.Outbound) >= 2, 15, "the entry holds 2 outbound links",
+                () => "entry: " + string.Join(",", entry.GetPeers().Select(p => p.Name + "/" + p.Direction)));
+            await net.TickUntilAsync(() => entry.PeerCount <= 6, 10, "the entry is back within its bound", () => "entry=" + entry.PeerCount);
+            Assert.True(entry.GetPeers().Count(p => p.Direction == PeerDirection.Outbound) >= 2, "outbound links are kept");
+        }
+
+        [Fact]
         public async Task With_TargetPeers_0_a_fixed_topology_never_loses_a_link()
         {
             using var net = new MemoryTestNetwork();
