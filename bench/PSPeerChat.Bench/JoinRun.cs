@@ -58,13 +58,12 @@ namespace PSPeerChat.Bench
             long copies = nodes.Sum(x => x.MessagesDelivered + x.DuplicatesDropped) - copies0;
             long delivered = nodes.Sum(x => x.MessagesDelivered) - delivered0;
             long shed = nodes.Sum(x => x.LinksShed);
-            long redirected = nodes.Sum(x => x.InboundRedirects);
 
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Format(inv,
-                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":{0},\"figure\":\"join\",\"nodes\":{1},\"targetPeers\":{2},\"allLinkedS\":{3},\"firstInBoundsS\":{14},\"samplesOutsideAfter\":{15},\"inBoundsS\":{4},\"degreeMin\":{5},\"degreeMean\":{6:F2},\"degreeMax\":{7},\"entryDegree\":{8},\"linksShed\":{9},\"inboundRedirects\":{16},\"deliveryRatio\":{10:F4},\"copiesPerMessage\":{11:F1},\"copiesImplied\":{12},\"copiesPerDelivery\":{13:F2}}}",
+                "{{\"system\":\"PSPeerChat\",\"level\":\"engine\",\"run\":{0},\"figure\":\"join\",\"nodes\":{1},\"targetPeers\":{2},\"allLinkedS\":{3},\"firstInBoundsS\":{14},\"samplesOutsideAfter\":{15},\"inBoundsS\":{4},\"degreeMin\":{5},\"degreeMean\":{6:F2},\"degreeMax\":{7},\"entryDegree\":{8},\"linksShed\":{9},\"deliveryRatio\":{10:F4},\"copiesPerMessage\":{11:F1},\"copiesImplied\":{12},\"copiesPerDelivery\":{13:F2}}}",
                 run, n, target, allLinkedS, inBoundsS, deg.Min(), deg.Average(), deg.Max(), deg[0], shed, (double)delivered / ((long)messages * (n - 1)),
-                (double)copies / messages, edgesTwice - (n - 1), (double)copies / Math.Max(1, delivered), firstInBoundsS, samplesOutside, redirected));
+                (double)copies / messages, edgesTwice - (n - 1), (double)copies / Math.Max(1, delivered), firstInBoundsS, samplesOutside));
             foreach (PeerNode x in nodes) x.Abort();
         }
 

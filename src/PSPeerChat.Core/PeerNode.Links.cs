@@ -34,9 +34,6 @@ namespace PSPeerChat
         /// <summary>Links this node let go above its degree bound, each with addresses to try instead (protocol.md §4.2).</summary>
         public long LinksShed => Stats.LinksShed;
 
-        /// <summary>Inbound dials refused at HELLO because this node was at its degree bound, with addresses to try instead (§4.2).</summary>
-        public long InboundRedirects => Stats.InboundRedirects;
-
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

@@ -95,28 +95,6 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
-        public async Task At_its_bound_with_addresses_to_give_a_node_sends_a_newcomer_elsewhere_at_HELLO()
-        {
-            using var net = new MemoryTestNetwork();
-            PeerNode hub = net.Start("hub", o => o.TargetPeers = 2); // bound 4
-            PeerNode[] spokes = Enumerable.Range(1, 9).Select(i => net.Start("s" + i)).ToArray();
-            // Eight nodes link to it (it takes them while its book holds fewer than 8 addresses, and sheds the extra).
-            foreach (PeerNode s in spokes.Take(8))
-            {
-                await net.LinkAsync(s, hub);
-                await net.TickAsync();
-            }
-            await net.TickUntilAsync(() => hub.PeerCount <= 4, 10, "the hub is back within its bound", () => "hub=" + hub.PeerCount);
-            await net.TickUntilAsync(() => hub.PeerCount == 4, 10, "the hub is at its bound", () => "hub=" + hub.PeerCount);
-            long redirects = hub.InboundRedirects;
-
-            var refused = await Assert.ThrowsAsync<PeerConnectException>(() => spokes[8].ConnectAsync(MemoryTestNetwork.AddressOf(hub), PeerProtocol.PeerChat, TimeSpan.FromSeconds(10)));
-            Assert.Equal(CloseReason.Full, refused.Reason);
-            Assert.Equal(redirects + 1, hub.InboundRedirects);
-            Assert.True(spokes[8].GetAddressBook().Count(e => e.Source == "Gossip") >= 8, "the newcomer was given addresses to try");
-        }
-
-        [Fact]
         public async Task With_TargetPeers_0_a_fixed_topology_never_loses_a_link()
         {
             using var net = new MemoryTestNetwork();

@@ -84,19 +84,6 @@ namespace PSPeerChat
 
         public string AdmitInbound(Link link, out byte[] alternatives)
         {
-            // At its degree bound with addresses to give, a node sends the dialler elsewhere at once (§4.2 "Even
-            // degree") rather than take the link and shed it 2 s later; with too few addresses it takes the link.
-            int bound = Shedder.UpperBound(_node.Options.TargetPeers);
-            if (bound > 0 && _links.ProtocolLinkCount >= bound)
-            {
-                byte[] reply = _exchange.CreateReply(link, withIds: false);
-                if (AddressFrame.RecordCount(reply) >= Tunables.RedirectMinAddresses)
-                {
-                    alternatives = reply;
-                    Stats.InboundRedirect();
-                    return "this node has " + bound + " links or more, its bound: try the addresses sent";
-                }
-            }
             string refusal = _links.AdmitInbound(link, "this node"); // said in the clear: no name (protocol.md §9.5)
             alternatives = refusal == null ? null : _exchange.CreateReply(link, withIds: false);
             return refusal;

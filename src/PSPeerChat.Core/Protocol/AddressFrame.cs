@@ -17,9 +17,6 @@ namespace PSPeerChat.Protocol
 
         public const int RecordsPerReply = 16;
 
-        /// <summary>How many records an ADDR frame made by <see cref="Encode"/> holds.</summary>
-        public static int RecordCount(byte[] frame) => frame[ProtocolLimits.LengthPrefix + 1];
-
         public static byte[] EncodeRequest()
         {
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + 1];

@@ -42,8 +42,6 @@ namespace PSPeerChat.Settings
         public const int MaxShedsPerTick = 4;
         public const long ShedMinAgeMs = 2000;
         public const long ShedHoldMs = 30000;
-        /// <summary>At its bound, a node refuses a new inbound link at HELLO (ADDR, CLOSE Full) when it has this many addresses to give.</summary>
-        public const int RedirectMinAddresses = 8;
         /// <summary>Outbound links (dialled by the node itself) a joining node keeps at least (at most TargetPeers): eclipse resistance.</summary>
         public const int MinOutbound = 2;
         /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>

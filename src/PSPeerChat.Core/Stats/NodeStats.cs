@@ -27,7 +27,6 @@ namespace PSPeerChat.Stats
         private long _overBudgetLinksClosed;
         private long _proofOfWorkDrops;
         private long _linksShed;
-        private long _inboundRedirects;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -43,7 +42,6 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
         public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
         public long LinksShed => Interlocked.Read(ref _linksShed);
-        public long InboundRedirects => Interlocked.Read(ref _inboundRedirects);
         public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
@@ -60,7 +58,6 @@ namespace PSPeerChat.Stats
         public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
         public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
         public void LinkShed() => Interlocked.Increment(ref _linksShed);
-        public void InboundRedirect() => Interlocked.Increment(ref _inboundRedirects);
         public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);

@@ -19,7 +19,6 @@ namespace PSPeerChat.Stats
             TextLinesDropped = stats.TextLinesDropped;
             StalledLinksClosed = stats.StalledLinksClosed;
             LinksShed = stats.LinksShed;
-            InboundRedirects = stats.InboundRedirects;
             BudgetDrops = stats.BudgetDrops;
             ReadPauses = stats.ReadPauses;
             OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
@@ -40,7 +39,6 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped { get; }
         public long StalledLinksClosed { get; }
         public long LinksShed { get; }
-        public long InboundRedirects { get; }
         public long BudgetDrops { get; }
         public long ReadPauses { get; }
         public long OverBudgetLinksClosed { get; }
@@ -49,6 +47,6 @@ namespace PSPeerChat.Stats
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
-            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", links shed " + LinksShed + ", inbound redirects " + InboundRedirects + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops;
+            + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", links shed " + LinksShed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops;
     }
 }
