@@ -187,6 +187,10 @@ namespace PSPeerChat.Bench
                 r.Set("engineLatencyMs.p99", Math.Round(RunResult.Percentile(elat, 0.99) / 10000.0, 3));
                 r.Set("duplicates", Math.Round(dup / (double)_m, 3));
                 r.Set("duplicatesDropped", dup);
+                // Every copy that crossed a link, per broadcast (first copies delivered + duplicates dropped), beside the
+                // 2E - (N - 1) the topology implies (each node sends a message once over each link but the one it came on).
+                r.Set("copiesPerMessage", Math.Round((engineDelivered + dup) / (double)_m, 2));
+                r.Set("copiesImplied", _network.Links.Length - (_n - 1));
                 r.Set("appDuplicates", _consumers.States.Sum(s => s.AppDuplicates));
                 r.Set("selfEchoes", _consumers.States.Sum(s => s.SelfEchoes));
                 r.Set("inFlight.max", inflightMax);

@@ -51,6 +51,13 @@ namespace PSPeerChat.Bench
                 return 0;
             }
 
+            if (options.Join)
+            {
+                int nodes = Array.Exists(args, a => a.ToLowerInvariant() == "--nodes") ? options.Nodes : 60;
+                for (int run = 1; run <= options.Runs; run++) JoinRun.Execute(nodes, options.Seconds, run);
+                return 0;
+            }
+
             if (options.Idle)
             {
                 IdleNodeRun.Execute();

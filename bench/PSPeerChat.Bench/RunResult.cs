@@ -109,7 +109,7 @@ namespace PSPeerChat.Bench
             string text = string.Format(c,
                 "{0} {1:N0}/{2:N0} delivered (ratio {3:0.####}) in {4:N0} ms = {5:N0} deliveries/s, {6:N1} msgs/s (sent at {7:N0}/s); " +
                 "latency p50 {8:0.##} p90 {9:0.##} p99 {10:0.##} max {11:0.##} ms (engine p50 {12:0.##} p99 {13:0.##}); " +
-                "duplicates {14:0.##}/msg, app duplicates {15}, self-echoes {16}; in flight max {17:N0} mean {18:N0}; " +
+                "duplicates {14:0.##}/msg, copies {36:0.##}/msg (implied {37}), app duplicates {15}, self-echoes {16}; in flight max {17:N0} mean {18:N0}; " +
                 "RSS {19:N0} MB end, {20:N0} MB peak; CPU {21:N2} s ({22:0.##} cores); GC {23}/{24}/{25} (paused {34:N0} ms), {26:N0} MB allocated ({27:N0} B/delivery); " +
                 "verify {28:N0}/s/core ({35:N0}/s on all cores) -> {29:P0} of the {30}-core verification bound; drops: send {31}, inbox {32}; link ends lost {33}",
                 head, Get("delivered"), Get("expected"), Get("deliveryRatio"), Get("wallMs"), Get("deliveriesPerSec"), Get("messagesPerSec"), Get("sendRate"),
@@ -117,7 +117,7 @@ namespace PSPeerChat.Bench
                 Get("duplicates"), Get("appDuplicates"), Get("selfEchoes"), Get("inFlight.max"), Get("inFlight.mean"),
                 Get("rssMB.end"), Get("rssMB.peak"), Get("cpuSec"), Get("cpuCores"), Get("gc.gen0"), Get("gc.gen1"), Get("gc.gen2"), Get("allocatedMB"), Get("allocatedBytesPerDelivery"),
                 Get("verifyPerSecCore"), Get("verificationBoundFraction"), Get("coresUsed"), Get("sendDrops"), Get("inboxDropped"), Get("linkEndsLost"),
-                Get("gc.pauseMs"), Get("verifyPerSecAllCores"));
+                Get("gc.pauseMs"), Get("verifyPerSecAllCores"), Get("copiesPerMessage"), Get("copiesImplied"));
             if (!Complete) text += " INCOMPLETE";
             if (Error != null) text += " (" + Error + ")";
             return text;

@@ -30,5 +30,11 @@ namespace PSPeerChat
         OverBudget = 12,
         /// <summary>A dial-back probe ended once Noise message 2 proved who listens there (protocol.md §3.11): no link was meant.</summary>
         DialBack = 13,
+
+        /// <summary>
+        /// The node holds more links than its upper bound (twice TargetPeers) and let this one go; the ADDR frame before
+        /// the CLOSE named other nodes to try (protocol.md §4.2). Not a failure of either side.
+        /// </summary>
+        Shed = 14,
     }
 }

@@ -61,6 +61,9 @@ namespace PSPeerChat
         /// <summary>DIALBACK-RESULT answers dropped because this node had not asked that neighbour (or the round was over).</summary>
         public long DialBackAnswersIgnored => Stats.DialBackAnswersIgnored;
 
+        /// <summary>Links this node let go above its degree bound, each with addresses to try instead (protocol.md §4.2).</summary>
+        public long LinksShed => Stats.LinksShed;
+
         /// <summary>The node's links, PeerChat and text, in the order they connected.</summary>
         public Peer[] GetPeers() => _links.Views();
 

@@ -110,7 +110,27 @@ namespace PSPeerChat.Joining
         {
             List<AddressRecord> records = AddressFrame.TryDecode(buffer, body, length, out string error);
             if (records == null) return link.Fail(error);
-            if (!link.Addresses.TakeExpected()) return true;
+            if (!link.Addresses.TakeExpected())
+            {
+                if (!link.IsText) link.Addresses.KeepUnasked(records);
+                return true;
+            }
+            Learn(link, records);
+            return true;
+        }
+
+        /// <summary>
+        /// The neighbour let the link go with CLOSE Shed (§4.2): the ADDR it sent just before, kept aside, is learned as
+        /// if asked for. One frame per link, and the link is gone: no more than one awaited ADDR would bring.
+        /// </summary>
+        public void LearnShedAddresses(Link link)
+        {
+            List<AddressRecord> records = link.Addresses.TakeUnasked();
+            if (records != null) Learn(link, records);
+        }
+
+        private void Learn(Link link, List<AddressRecord> records)
+        {
             bool fromLoopback = link.RemoteEndPoint != null && IPAddress.IsLoopback(EndPoints.Unmap(link.RemoteEndPoint.Address));
             foreach (AddressRecord record in records)
             {
@@ -119,7 +139,6 @@ namespace PSPeerChat.Joining
                 if (!IsDialable(ip) || (IPAddress.IsLoopback(ip) && !fromLoopback)) continue;
                 _book.Learn(EndPoints.Format(new IPEndPoint(ip, record.EndPoint.Port)), record.NodeId, "Gossip", record.IsNeighbour, link.RemoteEndPoint?.Address);
             }
-            return true;
         }
 
         private static bool IsDialable(IPAddress ip)

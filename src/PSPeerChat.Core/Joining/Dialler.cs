@@ -18,25 +18,32 @@ namespace PSPeerChat.Joining
         private readonly AddressBook _book;
         private readonly Func<string, CancellationToken, Task<Link>> _dial;
         private readonly CancellationToken _stop;
+        private readonly Action _refused;
         private int _inFlight;
 
         /// <param name="dial">Dials an address and completes with the link once its handshake is done.</param>
-        public Dialler(AddressBook book, Func<string, CancellationToken, Task<Link>> dial, CancellationToken stop)
+        /// <param name="refused">
+        /// Called when a book dial was refused as Full: the refusal's ADDR gave addresses to try, dialled at once rather
+        /// than at the next tick (§4.2).
+        /// </param>
+        public Dialler(AddressBook book, Func<string, CancellationToken, Task<Link>> dial, CancellationToken stop, Action refused = null)
         {
             _book = book;
             _dial = dial;
             _stop = stop;
+            _refused = refused;
         }
 
         public int InFlight => Volatile.Read(ref _inFlight);
 
         /// <summary>
-        /// Dials book addresses for <paramref name="missing"/> links (one more, as some addresses are dead and a link too
-        /// many costs less than a slow repair), within the dials-in-flight bound; returns how many candidates there were.
+        /// Dials book addresses for <paramref name="missing"/> links (with <paramref name="spare"/>, one more, as some
+        /// addresses are dead and a link too many costs less than a slow repair), within the dials-in-flight bound;
+        /// returns how many candidates there were.
         /// </summary>
-        public int DialTowards(int missing, Id128 self, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress)
+        public int DialTowards(int missing, Id128 self, Func<Id128, bool> isLinked, Func<string, bool> isLinkedAddress, bool spare = true)
         {
-            int room = Math.Min(missing > 0 ? missing + 1 : 0, Tunables.MaxDialsInFlight - InFlight);
+            int room = Math.Min(missing > 0 ? missing + (spare ? 1 : 0) : 0, Tunables.MaxDialsInFlight - InFlight);
             List<string> candidates = room > 0 ? _book.PickCandidates(room, isLinked, isLinkedAddress, self) : new List<string>();
             foreach (string address in candidates) Dial(address, fromBook: true);
             return candidates.Count;
@@ -57,7 +64,9 @@ namespace PSPeerChat.Joining
                 else
                 {
                     Exception error = t.Exception?.GetBaseException();
-                    _book.DialFailed(address, (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost);
+                    CloseReason reason = (error as PeerConnectException)?.Reason ?? CloseReason.ConnectionLost;
+                    _book.DialFailed(address, reason);
+                    if (reason == CloseReason.Full) _refused?.Invoke();
                 }
             }, TaskScheduler.Default);
         }

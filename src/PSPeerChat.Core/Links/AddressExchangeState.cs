@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Threading;
+using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Links
 {
@@ -12,6 +14,8 @@ namespace PSPeerChat.Links
         private long _lastRequestMs = long.MinValue / 2;
         private long _lastReplyMs = long.MinValue / 2;
         private int _expecting;
+        private int _shedByUs;
+        private List<AddressRecord> _unasked;
 
         /// <param name="expecting">A dialler expects addresses from the start: a full acceptor answers its dial with some.</param>
         public AddressExchangeState(bool expecting)
@@ -42,5 +46,19 @@ namespace PSPeerChat.Links
 
         /// <summary>The link registered: a full node's alternatives are no longer expected.</summary>
         public void StopExpecting() => Interlocked.Exchange(ref _expecting, 0);
+
+        /// <summary>
+        /// An ADDR nobody asked for is kept aside, the last one only (one frame, at most AddressFrame's 32 records): it is
+        /// learned only if the neighbour's CLOSE Shed follows, as the addresses it gave before it let the link go (§4.2).
+        /// </summary>
+        public void KeepUnasked(List<AddressRecord> records) => Interlocked.Exchange(ref _unasked, records);
+
+        /// <summary>The ADDR kept aside, once; null if none.</summary>
+        public List<AddressRecord> TakeUnasked() => Interlocked.Exchange(ref _unasked, null);
+
+        /// <summary>This node shed the link (so a Shed close is ours, not the neighbour's).</summary>
+        public void MarkShedByUs() => Interlocked.Exchange(ref _shedByUs, 1);
+
+        public bool ShedByUs => Volatile.Read(ref _shedByUs) != 0;
     }
 }

@@ -269,6 +269,7 @@ namespace PSPeerChat.Links
                 case CloseReason.Self: text = "the address leads back to this node"; break;
                 case CloseReason.Duplicate: text = "a link to that node already exists"; break;
                 case CloseReason.Full: text = "the node has no room for more links"; break;
+                case CloseReason.Shed: text = "the node has more links than it keeps and gave addresses to try instead"; break;
                 case CloseReason.VersionMismatch: text = "the node speaks another protocol version"; break;
                 case CloseReason.HandshakeTimeout: text = "no PeerChat handshake arrived in time (for a plain text node, use -Protocol Text)"; break;
                 case CloseReason.Shutdown: text = "the node is shutting down"; break;

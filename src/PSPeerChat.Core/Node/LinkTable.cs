@@ -45,6 +45,12 @@ namespace PSPeerChat
             get { lock (_gate) return _byNodeId.Count; }
         }
 
+        /// <summary>Registered PeerChat links this node dialled.</summary>
+        public int OutboundLinkCount
+        {
+            get { lock (_gate) return _byNodeId.Values.Count(l => l.Direction == PeerDirection.Outbound); }
+        }
+
         /// <summary>Open links still in their handshake (or protocol detection).</summary>
         public int Handshaking
         {

@@ -11,8 +11,9 @@ namespace PSPeerChat
 {
     /// <summary>
     /// A node's maintenance loop, one per node, ticking every <see cref="Tunables.MaintenanceTick"/> of the node's clock
-    /// (or at once when a link drops): keepalive, announcements, dialling towards TargetPeers, asking for addresses,
-    /// asking to be dialled back when a reachability check is due.
+    /// (or at once when a link drops, or a dial was refused with addresses to try): keepalive, announcements, dialling
+    /// towards TargetPeers, asking for addresses, shedding links above the upper bound (<see cref="Shedder"/>), asking
+    /// to be dialled back when a reachability check is due.
     /// </summary>
     internal sealed class Maintenance
     {
@@ -22,6 +23,7 @@ namespace PSPeerChat
         private readonly AddressExchange _exchange;
         private readonly Announcer _announcer;
         private readonly Dialler _dialler;
+        private readonly Shedder _shedder;
         private readonly TimeProvider _clock;
         private readonly CancellationTokenSource _lifetime = new CancellationTokenSource();
         // Released when a link drops, so repair starts at once instead of at the next tick.
@@ -37,7 +39,8 @@ namespace PSPeerChat
             _exchange = exchange;
             _announcer = announcer;
             _clock = clock;
-            _dialler = new Dialler(book, dial, _lifetime.Token);
+            _dialler = new Dialler(book, dial, _lifetime.Token, refused: Kick);
+            _shedder = new Shedder(exchange, node.Stats);
         }
 
         private PeerNodeOptions Options => _node.Options;
@@ -71,14 +74,34 @@ namespace PSPeerChat
             if (!link.IsText && Options.TargetPeers > 0 && _links.ProtocolLinkCount < Options.TargetPeers) _exchange.Ask(link, _clock.NowMs());
         }
 
-        /// <summary>A registered link closed: hold its node back if a user asked for it, and repair at once.</summary>
+        /// <summary>
+        /// A registered link closed: hold its node back if a user asked for it, or if it shed us (after learning the
+        /// addresses it gave), and repair at once.
+        /// </summary>
         public void OnLinkLost(Link link)
         {
             if (link.CloseReason == CloseReason.UserRequest && !link.IsText)
             {
                 _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.UserCloseHoldMs);
             }
+            if (link.CloseReason == CloseReason.Shed && !link.IsText)
+            {
+                // Not a failure of the address: the node is well linked and sent us elsewhere. Dial those addresses, not
+                // it. The shedder does not hold the node it shed: it dials only for its target or its outbound share,
+                // and an outbound link is never shed, so that cannot go round.
+                if (!link.Addresses.ShedByUs)
+                {
+                    _exchange.LearnShedAddresses(link);
+                    _book.Hold(link.RemoteId, link.ListenEndPoint == null ? null : EndPoints.Format(link.ListenEndPoint), Tunables.ShedHoldMs);
+                }
+            }
             if (Options.TargetPeers <= 0 || _node.State != PeerNodeState.Running) return;
+            Kick();
+        }
+
+        /// <summary>Runs the loop at once instead of at the next tick (kicks while one is pending make one run).</summary>
+        private void Kick()
+        {
             try
             {
                 if (_kick.CurrentCount == 0) _kick.Release();
@@ -122,7 +145,11 @@ namespace PSPeerChat
                 int stalled = Keepalive.Tick(_links.Registered, now, Options.KeepaliveInterval, Options.IdleTimeout, Tunables.TextIdleTimeout, Tunables.StalledLinkTimeout);
                 for (int i = 0; i < stalled; i++) _node.Stats.StalledLinkClosed();
                 if (Options.Announcements) _announcer.AnnounceIfDue(now);
-                if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running) Join(now);
+                if (Options.TargetPeers > 0 && _node.State == PeerNodeState.Running)
+                {
+                    Join(now);
+                    _shedder.ShedIfAbove(_links.Registered, Options.TargetPeers, now, _clock.GetUtcNow().UtcTicks);
+                }
                 if (_node.State == PeerNodeState.Running) _node.CheckReachabilityIfDue(now);
                 _node.SaveAddressBookIfDue(now);
             }
@@ -132,12 +159,18 @@ namespace PSPeerChat
             }
         }
 
-        /// <summary>Dials towards the target, or asks for more addresses when short of them.</summary>
+        /// <summary>
+        /// Dials towards the target (and towards MinOutbound links of our own choosing, even when inbound links alone
+        /// reach the target), or asks for more addresses when short of them.
+        /// </summary>
         private void Join(long now)
         {
             int linked = _links.ProtocolLinkCount; // text peers hold slots but do not relay: they do not count towards the target
-            int missing = Options.TargetPeers - linked - _dialler.InFlight;
-            int candidates = _dialler.DialTowards(missing, _node.NodeId, _links.IsLinked, _links.IsLinkedAddress);
+            int outbound = _links.OutboundLinkCount;
+            int belowTarget = Options.TargetPeers - linked;
+            int missing = Math.Max(belowTarget, Math.Min(Tunables.MinOutbound, Options.TargetPeers) - outbound) - _dialler.InFlight;
+            // A spare dial only towards the target: a node at its target dialling for outbound links adds exactly those.
+            int candidates = _dialler.DialTowards(missing, _node.NodeId, _links.IsLinked, _links.IsLinkedAddress, spare: belowTarget > 0);
             _exchange.AskIfDue(now, everyNeighbour: linked < Options.TargetPeers && candidates < missing);
         }
     }

@@ -33,6 +33,17 @@ namespace PSPeerChat.Settings
         public const int FullBackoffMs = 30000;
         /// <summary>Failures after which a gossiped address is forgotten.</summary>
         public const int ForgetAfterFailures = 6;
+        /// <summary>
+        /// Degree bounds (protocol.md §4.2, "Even degree"): above DegreeBoundFactor × TargetPeers PeerChat links a node sheds
+        /// inbound links back down to that bound, at most MaxShedsPerTick per maintenance tick, each one registered at
+        /// least ShedMinAgeMs (so it had time to ask for addresses); the shed side leaves the shedder alone ShedHoldMs.
+        /// </summary>
+        public const int DegreeBoundFactor = 2;
+        public const int MaxShedsPerTick = 4;
+        public const long ShedMinAgeMs = 2000;
+        public const long ShedHoldMs = 30000;
+        /// <summary>Outbound links (dialled by the node itself) a joining node keeps at least (at most TargetPeers): eclipse resistance.</summary>
+        public const int MinOutbound = 2;
         /// <summary>How long a node whose link a user closed (Disconnect-Peer, here or there) is not dialled automatically.</summary>
         public const long UserCloseHoldMs = 5 * 60 * 1000;
 

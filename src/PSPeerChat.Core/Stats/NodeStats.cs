@@ -31,6 +31,7 @@ namespace PSPeerChat.Stats
         private long _dialBacksDone;
         private long _dialBacksRefused;
         private long _dialBackAnswersIgnored;
+        private long _linksShed;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -45,6 +46,7 @@ namespace PSPeerChat.Stats
         public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
         public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
         public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
+        public long LinksShed => Interlocked.Read(ref _linksShed);
         public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
@@ -65,6 +67,7 @@ namespace PSPeerChat.Stats
         public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
         public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
         public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
+        public void LinkShed() => Interlocked.Increment(ref _linksShed);
         public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);
