@@ -157,7 +157,10 @@ namespace PSPeerChat.Core.Tests
             string Degrees() => "entry=" + entry.PeerCount + " degrees " + string.Join(",", net.Nodes.Select(n => n.PeerCount).OrderBy(d => d));
 
             await net.TickUntilAsync(() => net.Nodes.All(n => n.PeerCount >= 1), 10, "every node holds a link", Degrees);
-            await net.TickUntilAsync(() => net.Nodes.All(n => n.PeerCount >= 5 && n.PeerCount <= 10), 30, "every degree within [5, 10]", Degrees);
+            // The bench settles in about 15 s of real time; here the nodes' work lags the fake clock when the machine is
+            // busy (the whole suite runs in parallel), and a busy entry then waits longer for its youngest links to reach
+            // the shedding age (2 s): once, under the full suite, 30 ticks were not enough (entry 12).
+            await net.TickUntilAsync(() => net.Nodes.All(n => n.PeerCount >= 5 && n.PeerCount <= 10), 60, "every degree within [5, 10]", Degrees);
 
             // Settled: a few more ticks change nothing that leaves the bounds, and the entry is no hub.
             await net.TickAsync(3);
