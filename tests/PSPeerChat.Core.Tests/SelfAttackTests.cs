@@ -15,16 +15,22 @@ namespace PSPeerChat.Core.Tests
     [Collection(FakeClockCollection.Name)]
     public class SelfAttackTests
     {
+        /// <summary><paramref name="node"/> dials a listener of the test; the dial and the raw peer that answers it.</summary>
+        private static async Task<(Task<Peer> dial, RawPeer raw)> DialTrapAsync(MemoryTestNetwork net, PeerNode node)
+        {
+            using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
+            Task<ILinkTransport> accepted = trap.AcceptAsync();
+            Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
+            return (dial, RawPeer.FromTransport(await accepted));
+        }
+
         [Fact]
         public async Task A_node_that_dials_an_attacker_who_reflects_its_first_frames_is_not_told_the_address_is_itself()
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("victim");
-            using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
-            Task<ILinkTransport> accepted = trap.AcceptAsync();
-
-            Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
-            using RawPeer attacker = RawPeer.FromTransport(await accepted);
+            (Task<Peer> dial, RawPeer attacker) = await DialTrapAsync(net, node);
+            using var _ = attacker;
             byte[] hello = await attacker.ReadFrameAsync(TestNetwork.Wait);
             byte[] message1 = await attacker.ReadFrameAsync(TestNetwork.Wait);
             await attacker.SendAsync(Frames.Concat(Frames.Prefixed(hello), Frames.Prefixed(message1))); // the victim's own first words
@@ -40,10 +46,7 @@ namespace PSPeerChat.Core.Tests
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("victim");
             // The attacker saw the victim's first frames go by (here: those the victim sends when it dials).
-            using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
-            Task<ILinkTransport> accepted = trap.AcceptAsync();
-            Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
-            RawPeer capture = RawPeer.FromTransport(await accepted);
+            (Task<Peer> dial, RawPeer capture) = await DialTrapAsync(net, node);
             byte[] hello = await capture.ReadFrameAsync(TestNetwork.Wait);
             byte[] message1 = await capture.ReadFrameAsync(TestNetwork.Wait);
             capture.Dispose();
@@ -67,11 +70,8 @@ namespace PSPeerChat.Core.Tests
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("victim");
-            using ILinkListener trap = net.Network.Listen(new IPEndPoint(IPAddress.Loopback, 0), dualMode: false);
-            Task<ILinkTransport> accepted = trap.AcceptAsync();
-
-            Task<Peer> dial = node.ConnectAsync("127.0.0.1:" + trap.LocalEndPoint.Port, PeerProtocol.PeerChat, TimeSpan.FromSeconds(10));
-            using RawPeer liar = RawPeer.FromTransport(await accepted);
+            (Task<Peer> dial, RawPeer liar) = await DialTrapAsync(net, node);
+            using var _ = liar;
             Assert.Equal((byte)FrameType.Hello, (await liar.ReadFrameAsync(TestNetwork.Wait))[0]);
             await liar.SendAsync(CloseFrame.Encode(CloseReason.Self, "this is you")); // anyone can say so: nothing proves it
 
