@@ -243,7 +243,7 @@ Describe 'Enter-PeerChat in a terminal (tmux)' -Skip:$NoTmux {
     }
 
     It '/who lists the other node once it announced itself' {
-        $pattern = "^  ben \($($Chat.IdB)\)  \d+ hop\(s\), seen \d\d:\d\d:\d\d$"
+        $pattern = "^  ben \($($Chat.IdB)\)  \d+ hop\(s\), seen \d\d:\d\d:\d\d, id $($Chat.IdB)[0-9a-f]{24}$"
         $asked = @{ Watch = [System.Diagnostics.Stopwatch]::StartNew(); At = -10.0 }
         try {
             Wait-Until -TimeoutSec $Chat.WaitSec -IntervalMs 100 -Because '/who in A lists ben' {
@@ -298,10 +298,40 @@ Describe 'Enter-PeerChat in a terminal (tmux)' -Skip:$NoTmux {
         Assert-Chat ($leaked.Count -eq 0) "The text peer received the direct message: $($leaked -join ' | ')"
     }
 
+    It '@ben text sends a direct message that only B shows, as /msg does' {
+        Send-Text chatA '@ben mention secret'
+        Wait-Screen -Target chatB -Because 'B shows the @ message as a direct message' -Pattern "^$($Chat.Time) \[direct\] ana \($($Chat.IdA)\): mention secret$" | Out-Null
+        Wait-Screen -Target chatA -Because 'A shows it as sent to ben' -Pattern "^$($Chat.Time) \[to $($Chat.IdB)\] ana \($($Chat.IdA)\): mention secret$" | Out-Null
+        Send-Text chatA 'after the mention'
+        Wait-Screen -Target textT -Because 'the text peer gets the broadcast after the @ message' -Pattern '^ana: after the mention$' | Out-Null
+        $leaked = @(Get-ScreenLine textT | Where-Object { $_ -match 'mention secret|@ben' })
+        Assert-Chat ($leaked.Count -eq 0) "The @ message was broadcast to the text peer: $($leaked -join ' | ')"
+    }
+
+    It '@ with an unknown name is refused, lists the known nodes and sends nothing' {
+        Send-Command chatA '@nobody are you there' -Pattern "^\*\*\* Not sent: no node 'nobody' in the directory of ana\. Known nodes:$" -Because 'an unknown name is refused' | Out-Null
+        Wait-Screen -Target chatA -Because 'the refusal lists ben with its fingerprint' -Pattern "^  @ben  \($($Chat.IdB)\)$" | Out-Null
+        Send-Command chatA '@be partial name' -Pattern "^\*\*\* Not sent: no node 'be' in the directory of ana\. Did you mean:$" -Because 'a part of a name lists the names containing it' | Out-Null
+        Send-Text chatA 'after the refusals'
+        Wait-Screen -Target textT -Because 'the text peer gets the broadcast after the refused @ lines' -Pattern '^ana: after the refusals$' | Out-Null
+        Wait-Screen -Target chatB -Because 'B gets the broadcast after the refused @ lines' -Pattern "^$($Chat.Time) ana \($($Chat.IdA)\): after the refusals$" | Out-Null
+        foreach ($target in 'chatB', 'textT') {
+            Assert-Chat ((Get-Screen $target) -notmatch 'are you there|partial name') "A refused @ line reached $target."
+        }
+    }
+
+    It 'Tab completes a name after @ and the completed line goes to that node' {
+        Send-Text chatA '@b' -NoEnter
+        $null = Invoke-Tmux send-keys -t '=chatA:' Tab
+        Wait-Screen -Target chatA -Because 'Tab completes @b to @ben on the prompt line' -Pattern '^> @ben$' | Out-Null
+        Send-Text chatA 'completed with tab'
+        Wait-Screen -Target chatB -Because 'the completed line reaches ben as a direct message' -Pattern "^$($Chat.Time) \[direct\] ana \($($Chat.IdA)\): completed with tab$" | Out-Null
+    }
+
     It '/help lists the commands and /nodes the node of this chat' {
         Send-Command chatA '/help' -Pattern '^  /quit +leave the chat' -Because '/help in A lists the commands' | Out-Null
         $screen = Get-Screen chatA
-        foreach ($c in '/connect <host:port>', '/peers', '/msg <name> <text>', '/who', '/nodes', '/quit') {
+        foreach ($c in '/connect <host:port>', '/peers', '@<name> <text>', '/msg <name> <text>', '/who', '/nodes', '/quit') {
             Assert-Chat ($screen -match "(?m)^  $([regex]::Escape($c)) ") "/help does not list $c."
         }
         Send-Command chatA '/nodes' -Pattern "^  ana \($($Chat.IdA)\) \[::\]:$($Chat.PortA), 2 peer\(s\)  <- this chat$" `

@@ -146,3 +146,38 @@ Describe 'Completing -To with the names and ids of the directory' {
         $got.Text | Should -Be 'completed recipient'
     }
 }
+
+Describe 'Completing @name in Enter-PeerChat (Tab)' {
+    BeforeAll {
+        # The console's Tab handler is internal (it needs a terminal: tests/ChatConsole.Tests.ps1 presses Tab in tmux);
+        # here its completion is called directly with the directory of beta, which hears of both alphas through alpha-1.
+        $mention = (Get-Command Enter-PeerChat).ImplementingType.Assembly.GetType('PSPeerChat.Commands.ChatMention', $true)
+        $null = Wait-Until { @(Get-PeerDirectory -Node $beta | Where-Object Name -like 'alpha-*').Count -eq 2 } -TimeoutSec 10 -Because 'beta has heard of alpha-1 and alpha-2'
+        $directory = [PSPeerChat.PeerDirectoryEntry[]]@(Get-PeerDirectory -Node $beta)
+        function Complete-Mention([string] $Line) {
+            $arguments = [object[]]@($Line, $directory, $null)
+            $line = $mention.GetMethod('Complete').Invoke($null, $arguments)
+            [pscustomobject]@{ Line = $line; Listing = @($arguments[2]) }
+        }
+    }
+
+    It 'completes a unique name with a space after it' {
+        $c = Complete-Mention '@alpha-1'
+        $c.Line | Should -Be '@alpha-1 '
+        $c.Listing | Should -BeNullOrEmpty
+    }
+
+    It 'completes several names to their common start and lists each with its fingerprint' {
+        $c = Complete-Mention '@AL'
+        $c.Line | Should -Be '@alpha-'
+        $c.Listing | Should -HaveCount 2
+        ($c.Listing -join "`n") | Should -Match "@alpha-1  \($($alpha1.Id.Substring(0, 8))\)"
+        ($c.Listing -join "`n") | Should -Match "@alpha-2  \($($alpha2.Id.Substring(0, 8))\)"
+    }
+
+    It 'leaves the line alone for an unknown prefix, a plain line and a line past the name' {
+        (Complete-Mention '@zz').Line | Should -BeNullOrEmpty
+        (Complete-Mention 'hello b').Line | Should -BeNullOrEmpty
+        (Complete-Mention '@alpha-1 hel').Line | Should -BeNullOrEmpty
+    }
+}

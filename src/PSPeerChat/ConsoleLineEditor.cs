@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
@@ -13,6 +14,12 @@ namespace PSPeerChat.Commands
     {
         private const string Prompt = "> ";
         private readonly StringBuilder _line = new StringBuilder();
+
+        /// <summary>What Tab does with the typed line: a completed line (null: unchanged) and lines to list above it.</summary>
+        public delegate string LineCompleter(string line, out IReadOnlyList<string> listing);
+
+        /// <summary>Called on Tab; null: Tab does nothing.</summary>
+        public LineCompleter Completer { get; set; }
 
         /// <summary>Reads the keys that are waiting; returns a finished line, or null while the user is still typing.</summary>
         public string ReadAvailable()
@@ -31,6 +38,9 @@ namespace PSPeerChat.Commands
                         RemoveLastCharacter();
                         Redraw();
                         break;
+                    case ConsoleKey.Tab:
+                        Complete();
+                        break;
                     case ConsoleKey.Escape:
                         _line.Clear();
                         Redraw();
@@ -46,6 +56,19 @@ namespace PSPeerChat.Commands
                 }
             }
             return null;
+        }
+
+        private void Complete()
+        {
+            if (Completer == null) return;
+            string completed = Completer(_line.ToString(), out IReadOnlyList<string> listing);
+            foreach (string line in listing) PrintAbove(line);
+            if (completed != null)
+            {
+                _line.Clear();
+                _line.Append(completed);
+            }
+            Redraw();
         }
 
         /// <summary>Prints a line above the input line without garbling it.</summary>

@@ -33,7 +33,7 @@ namespace PSPeerChat.Commands
         {
             PeerNode node = ResolveNode(Node);
             bool interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-            if (interactive) _editor = new ConsoleLineEditor();
+            if (interactive) _editor = new ConsoleLineEditor { Completer = (string typed, out IReadOnlyList<string> listing) => ChatMention.Complete(typed, node.GetDirectory(), out listing) };
             else StartLineReader();
 
             EventHandler<PeerEventArgs> joined = (s, e) => Notice(e.Peer.ConnectedAt, "*** " + Describe(e.Peer) + " joined (" + e.Peer.Direction.ToString().ToLowerInvariant() + ", " + e.Peer.Protocol + ")");
@@ -83,6 +83,11 @@ namespace PSPeerChat.Commands
         private bool Handle(PeerNode node, string line)
         {
             if (line.Length == 0) return true;
+            if (ChatMention.TryParse(line, out string recipient, out string mentionText))
+            {
+                SendDirect(node, recipient, mentionText); // never broadcast, whatever the name
+                return true;
+            }
             string[] words = line.Split(new[] { ' ' }, 2, StringSplitOptions.RemoveEmptyEntries);
             string command = words[0].ToLowerInvariant();
             string argument = words.Length > 1 ? words[1].Trim() : string.Empty;
@@ -115,20 +120,12 @@ namespace PSPeerChat.Commands
                         Print("Usage: /msg <name or id> <text>   (end-to-end encrypted; /who lists the names)");
                         return true;
                     }
-                    try
-                    {
-                        PeerMessage direct = node.SendDirect(parts[0], parts[1]);
-                        Print(Format(direct));
-                    }
-                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is TimeoutException)
-                    {
-                        Print("*** Not sent: " + MessageOf(ex));
-                    }
+                    SendDirect(node, parts[0], parts[1]);
                     return true;
                 case "/who":
                     PeerDirectoryEntry[] known = node.GetDirectory();
                     if (known.Length == 0) Print("No other node has announced itself yet.");
-                    foreach (PeerDirectoryEntry e in known) Print("  " + e.Name + " (" + e.ShortId + ")  " + e.Hops + " hop(s), seen " + e.LastSeen.ToString("HH:mm:ss"));
+                    foreach (PeerDirectoryEntry e in known) Print("  " + e.Name + " (" + e.ShortId + ")  " + e.Hops + " hop(s), seen " + e.LastSeen.ToString("HH:mm:ss") + ", id " + e.Id);
                     return true;
                 case "/nodes":
                     foreach (PeerNode n in NodeRegistry.All) Print("  " + n.Name + " (" + n.ShortId + ") " + n.Endpoint + ", " + n.PeerCount + " peer(s)" + (n == node ? "  <- this chat" : ""));
@@ -137,7 +134,8 @@ namespace PSPeerChat.Commands
                     Print("Type text and press Enter to send it to every node.");
                     Print("  /connect <host:port>   link to another node (also: connect <host:port>)");
                     Print("  /peers                 list the links of this node (also: peers)");
-                    Print("  /msg <name> <text>     send an end-to-end encrypted message to one node");
+                    Print("  @<name> <text>         send an end-to-end encrypted message to one node (Tab completes the name)");
+                    Print("  /msg <name> <text>     the same (@\"<name>\" for a name with spaces, @<fingerprint> when names clash)");
                     Print("  /who                   list the nodes this node has heard of (names and fingerprints)");
                     Print("  /nodes                 list the nodes of this session");
                     Print("  /quit                  leave the chat (also: exit, quit); the node keeps running");
@@ -160,6 +158,34 @@ namespace PSPeerChat.Commands
             }
             return true;
         }
+
+        /// <summary>/msg and @name: an end-to-end encrypted message to one node; an unknown name lists the nodes perhaps meant.</summary>
+        private void SendDirect(PeerNode node, string recipient, string text)
+        {
+            if (recipient.Length == 0 || text.Length == 0)
+            {
+                Print("Usage: @<name> <text>, or @\"<name with spaces>\" <text>   (end-to-end encrypted to that node only; Tab completes names, /who lists them)");
+                return;
+            }
+            try
+            {
+                Print(Format(node.SendDirect(recipient, text)));
+            }
+            catch (AmbiguousRecipientException ex)
+            {
+                Print("*** " + MessageOf(ex));
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "recipient" && !Knows(node, recipient))
+            {
+                Print("*** " + ChatMention.DescribeUnknown(recipient, node.Name, node.GetDirectory()));
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is TimeoutException)
+            {
+                Print("*** Not sent: " + MessageOf(ex));
+            }
+        }
+
+        private static bool Knows(PeerNode node, string recipient) => node.GetDirectory().Any(e => string.Equals(e.Name, recipient, StringComparison.OrdinalIgnoreCase) || e.Id.StartsWith(recipient, StringComparison.OrdinalIgnoreCase));
 
         private void Notice(DateTimeOffset at, string text) => _notices.Enqueue(new KeyValuePair<DateTimeOffset, string>(at, text));
 
