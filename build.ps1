@@ -1,7 +1,7 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-    Build, test, run or clean PSPeerChat.
+    Build, test, package, run or clean PSPeerChat.
 
 .DESCRIPTION
     Run from anywhere as:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
@@ -9,6 +9,11 @@
              <Version> in Directory.Build.props, the one place it is written: MSBuild gives it to the assemblies,
              this script stamps it into the manifest (ModuleVersion, and PSData Prerelease for 1.2.0-beta1) with
              the version's section of CHANGELOG.md as PSData ReleaseNotes.
+      Package
+             Build, then out/packages/PSPeerChat.<version>.nupkg (tools/New-ModulePackage.ps1, Compress-PSResource in
+             a child pwsh with its own HOME, so your PSResourceGet settings are not touched). Refuses a version
+             without its '## [<version>]' section in CHANGELOG.md. Install it with PSResourceGet from a folder
+             repository: see README.md, "Install".
       Test   Build, xunit tests (dotnet test) and Pester tests (tests/*.Tests.ps1, fresh pwsh);
              last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
       Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
@@ -24,7 +29,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Chat', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Package', 'Chat', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
     [string]$Configuration = 'Release',
@@ -48,6 +53,7 @@ $ResultsDir    = Join-Path $OutDir 'TestResults'
 $ModuleProject = Join-Path $Root 'src/PSPeerChat/PSPeerChat.csproj'
 $TestProject   = Join-Path $Root 'tests/PSPeerChat.Core.Tests/PSPeerChat.Core.Tests.csproj'
 $ModuleSrcDir  = Join-Path $Root 'module/PSPeerChat'
+$PackageDir    = Join-Path $OutDir 'packages'
 $PropsPath     = Join-Path $Root 'Directory.Build.props'
 $ChangelogPath = Join-Path $Root 'CHANGELOG.md'
 
@@ -120,7 +126,7 @@ function Invoke-Build {
     $version = Get-ModuleVersion
     $notes = Get-ChangelogSection $version.Full
     if (-not $notes) {
-        Write-Warning "CHANGELOG.md has no '## [$($version.Full)]' section; the manifest's release notes say so (a release needs that section)."
+        Write-Warning "CHANGELOG.md has no '## [$($version.Full)]' section; the manifest's release notes say so (-Task Package refuses this)."
         $notes = "$($version.Full): not in CHANGELOG.md yet."
     }
     Set-ManifestRelease -Path $ManifestPath -Version $version -ReleaseNotes $notes
@@ -261,6 +267,17 @@ function Invoke-Test {
     if ($failed -gt 0) { $script:ExitCode = 1 }
 }
 
+function Invoke-Package {
+    $version = Get-ModuleVersion
+    if (-not (Get-ChangelogSection $version.Full)) {
+        throw "CHANGELOG.md has no '## [$($version.Full)] - <date>' section: move the [Unreleased] entries under that heading before packaging $($version.Full)."
+    }
+    Invoke-Build
+    Write-Host "==> tools/New-ModulePackage.ps1 -ModulePath $ModuleOutDir -DestinationPath $PackageDir"
+    $package = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOutDir -DestinationPath $PackageDir
+    Write-Host "Package: $($package.FullName)"
+}
+
 function Invoke-Chat {
     try {
         Invoke-Build
@@ -390,6 +407,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test'  { Invoke-Test }
+        'Package' { Invoke-Package }
         'Chat'  { Invoke-Chat }
         'Clean' { Invoke-Clean }
         'Bench' { Invoke-Bench }
