@@ -2,7 +2,7 @@
 # The module as a user installs it. tools/New-ModulePackage.ps1 (what build.ps1 -Task Package runs after the build)
 # packs the built out/PSPeerChat; PSResourceGet publishes the package to a folder repository and installs it into the
 # current user scope; a fresh session imports PSPeerChat by name and starts a node. Offline: the folder repository is
-# the only one (the default gallery is unregistered first). Every PSResourceGet call runs in a child pwsh whose HOME,
+# the only one (the default gallery is unregistered first); Install-Module (PowerShellGet 2) is tried as well. Every PSResourceGet call runs in a child pwsh whose HOME,
 # XDG folders and PSModulePath are under $TestDrive (tools/PSResourceSandbox.psm1); the last test checks that the
 # user's own repository list and module folder are as they were.
 
@@ -16,13 +16,16 @@ BeforeAll {
     $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).ProviderPath
     $moduleDir = Split-Path -Parent (Resolve-Path $env:PSPEERCHAT_MODULE).ProviderPath
 
-    # The user's own PSResourceGet state: the repository list (by content) and the PSPeerChat versions installed for
-    # this user, the paths PSResourceGet itself uses (LocalApplicationData; $HOME/.local/share/powershell on Unix).
+    # The user's own state: the repository lists of PSResourceGet and of PowerShellGet 2 (by content) and the PSPeerChat
+    # versions installed for this user, at the paths those modules use (LocalApplicationData, PowerShell's cache
+    # folder; $HOME/.local/share/powershell on Unix).
     function Get-UserState {
         $store = Join-Path ([Environment]::GetFolderPath('LocalApplicationData', 'DoNotVerify')) 'PSResourceGet/PSResourceRepository.xml'
+        $store2 = Join-Path ([System.Management.Automation.Platform]::SelectProductNameForDirectory('CACHE')) 'PowerShellGet/PSRepositories.xml'
         $installed = Join-Path $HOME '.local/share/powershell/Modules/PSPeerChat'
         [pscustomobject]@{
             Store     = if (Test-Path -LiteralPath $store) { (Get-FileHash -LiteralPath $store).Hash } else { '(none)' }
+            Store2    = if (Test-Path -LiteralPath $store2) { (Get-FileHash -LiteralPath $store2).Hash } else { '(none)' }
             Installed = if (Test-Path -LiteralPath $installed) { @(Get-ChildItem -LiteralPath $installed).Name -join ',' } else { '(none)' }
             Home      = $env:HOME
         }
@@ -143,9 +146,31 @@ Stop-PeerNode -Node $node -Confirm:$false
         $used.After | Should -Be 'Stopped'
     }
 
-    It 'leaves the user''s own PSResourceGet repository list and modules as they were' {
+    It 'installs with Install-Module (PowerShellGet 2) from a folder repository too' -Skip:$NoSandbox {
+        $sandbox = Join-Path $TestDrive 'sandbox2'
+        $repository = Join-Path $TestDrive 'repository2'
+        $null = New-Item -ItemType Directory -Path $sandbox, $repository -Force
+        Copy-Item -LiteralPath $package.FullName -Destination $repository
+
+        $install = @'
+$ErrorActionPreference = 'Stop'
+Register-PSRepository -Name Local -SourceLocation {0} -InstallationPolicy Trusted
+Install-Module -Name PSPeerChat -Repository Local -Scope CurrentUser -AllowPrerelease
+Import-Module PSPeerChat
+$m = Get-Module PSPeerChat
+'RESULT ' + (@{{ Version = "$($m.Version)"; Base = $m.ModuleBase; Cmdlets = $m.ExportedCmdlets.Count }} | ConvertTo-Json -Compress)
+'@ -f (ConvertTo-PSLiteral $repository)
+        $used = Get-RunResult (Invoke-SandboxedPwsh -Root $sandbox -Command $install)
+
+        $used.Version | Should -Be $moduleVersion
+        $used.Base | Should -Be (Join-Path (Get-SandboxHome -Root $sandbox).Modules "PSPeerChat/$moduleVersion")
+        $used.Cmdlets | Should -Be @($manifest.CmdletsToExport).Count
+    }
+
+    It 'leaves the user''s own repository lists and modules as they were' {
         $after = Get-UserState
         $after.Store | Should -Be $before.Store
+        $after.Store2 | Should -Be $before.Store2
         $after.Installed | Should -Be $before.Installed
         $after.Home | Should -Be $before.Home
     }
