@@ -1,10 +1,10 @@
 #Requires -Version 7.0
 # The module as a user installs it. tools/New-ModulePackage.ps1 (what build.ps1 -Task Package runs after the build)
 # packs the built out/PSPeerChat; PSResourceGet publishes the package to a folder repository and installs it into the
-# current user scope; a fresh session imports PSPeerChat by name and starts a node. Offline: the folder repository is
-# the only one (the default gallery is unregistered first); Install-Module (PowerShellGet 2) is tried as well. Every PSResourceGet call runs in a child pwsh whose HOME,
-# XDG folders and PSModulePath are under $TestDrive (tools/PSResourceSandbox.psm1); the last test checks that the
-# user's own repository list and module folder are as they were.
+# current user scope; a fresh session imports PSPeerChat by name and starts a node. Install-Module (PowerShellGet 2)
+# is tried too. Offline: a folder repository is the only one (PSResourceGet's default gallery is unregistered first).
+# Every install runs in a child pwsh whose HOME, XDG folders and PSModulePath are under $TestDrive
+# (tools/PSResourceSandbox.psm1); the last test checks that the user's own repository lists and modules are as they were.
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot '../tools/PSResourceSandbox.psm1') -Force
