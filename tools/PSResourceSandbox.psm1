@@ -54,7 +54,8 @@ function Invoke-SandboxedPwsh {
     .SYNOPSIS
         Runs Command in a fresh pwsh (-NoProfile -NonInteractive) whose HOME, XDG folders and PSModulePath are under
         Root, in Root as its working directory; returns { ExitCode, Output } (stdout, then stderr, as lines).
-        Only the child's environment is changed. Past TimeoutSec the child (and what it started) is killed and this
+        Only the child's environment is changed; its HTTP(S) proxy is a closed local port, so it cannot reach any
+        server. Past TimeoutSec the child (and what it started) is killed and this
         throws with what it had written.
     #>
     [CmdletBinding()]
@@ -87,6 +88,12 @@ function Invoke-SandboxedPwsh {
     # The sandbox's user modules, then PowerShell's own (PSResourceGet ships there).
     $start.Environment['PSModulePath'] = $sandbox.Modules + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
     $start.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    # Offline by construction: any HTTP(S) request of the child goes to a closed local port and fails at once.
+    foreach ($proxy in 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy') {
+        $start.Environment[$proxy] = 'http://127.0.0.1:9'
+    }
+    $start.Environment['NO_PROXY'] = ''
+    $start.Environment['no_proxy'] = ''
     $start.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
 
     $process = [System.Diagnostics.Process]::Start($start)
