@@ -1,11 +1,19 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-    Build, test, run or clean PSPeerChat.
+    Build, test, package, run or clean PSPeerChat.
 
 .DESCRIPTION
     Run from anywhere as:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
-      Build  dotnet build of the module, then assembles out/PSPeerChat (importable module folder).
+      Build  dotnet build of the module, then assembles out/PSPeerChat (importable module folder). The version is
+             <Version> in Directory.Build.props, the one place it is written: MSBuild gives it to the assemblies,
+             this script stamps it into the manifest (ModuleVersion, and PSData Prerelease for 1.2.0-beta1) with
+             the version's section of CHANGELOG.md as PSData ReleaseNotes.
+      Package
+             Build, then out/packages/PSPeerChat.<version>.nupkg (tools/New-ModulePackage.ps1, Compress-PSResource in
+             a child pwsh with its own HOME, so your PSResourceGet settings are not touched). Refuses a version
+             without its '## [<version>]' section in CHANGELOG.md. Install it with PSResourceGet from a folder
+             repository: see README.md, "Install".
       Test   Build, xunit tests (dotnet test) and Pester tests (tests/*.Tests.ps1, fresh pwsh);
              last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
       Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
@@ -21,7 +29,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Chat', 'Clean', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Package', 'Chat', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
     [string]$Configuration = 'Release',
@@ -45,6 +53,54 @@ $ResultsDir    = Join-Path $OutDir 'TestResults'
 $ModuleProject = Join-Path $Root 'src/PSPeerChat/PSPeerChat.csproj'
 $TestProject   = Join-Path $Root 'tests/PSPeerChat.Core.Tests/PSPeerChat.Core.Tests.csproj'
 $ModuleSrcDir  = Join-Path $Root 'module/PSPeerChat'
+$PackageDir    = Join-Path $OutDir 'packages'
+$PropsPath     = Join-Path $Root 'Directory.Build.props'
+$ChangelogPath = Join-Path $Root 'CHANGELOG.md'
+
+# The one version number: <Version> in Directory.Build.props. NuGet and a module manifest both accept
+# <major>.<minor>.<patch> with an optional prerelease suffix of letters and digits.
+function Get-ModuleVersion {
+    [xml]$props = Get-Content -LiteralPath $PropsPath -Raw
+    $found = @($props.SelectNodes('/Project/PropertyGroup/Version') | ForEach-Object { $_.InnerText.Trim() })
+    if ($found.Count -ne 1) { throw "Directory.Build.props must set <Version> exactly once (found $($found.Count))." }
+    if ($found[0] -notmatch '^(\d+\.\d+\.\d+)(?:-([A-Za-z0-9]+))?$') {
+        throw "<Version>$($found[0])</Version> in Directory.Build.props: write <major>.<minor>.<patch>, optionally -<letters and digits> (1.2.0 or 1.2.0-beta1)."
+    }
+    [pscustomobject]@{ Full = $found[0]; ModuleVersion = $Matches[1]; Prerelease = [string]$Matches[2] }
+}
+
+# The section of CHANGELOG.md for a version (Keep a Changelog: '## [1.2.0] - 2026-12-06' up to the next '## ' heading or
+# the link definitions at the end), its heading as '1.2.0 - 2026-12-06', or $null when there is none.
+function Get-ChangelogSection([string]$Version) {
+    if (-not (Test-Path -LiteralPath $ChangelogPath)) { return $null }
+    $lines = @(Get-Content -LiteralPath $ChangelogPath)
+    $heading = '^##\s+\[' + [regex]::Escape($Version) + '\]'
+    $start = -1
+    for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -match $heading) { $start = $i; break } }
+    if ($start -lt 0) { return $null }
+    $end = $start + 1
+    while ($end -lt $lines.Count -and $lines[$end] -notmatch '^##\s' -and $lines[$end] -notmatch '^\[[^\]]+\]:\s') { $end++ }
+    $text = ($lines[$start..($end - 1)] -join "`n").Trim()
+    return ($text -replace '^##\s+\[([^\]]+)\]', '$1')
+}
+
+# Writes the version and release notes into the assembled manifest: each key must be there once as KEY = '...'.
+function Set-ManifestRelease([string]$Path, $Version, [string]$ReleaseNotes) {
+    $text = Get-Content -LiteralPath $Path -Raw
+    $values = [ordered]@{ ModuleVersion = $Version.ModuleVersion; Prerelease = $Version.Prerelease; ReleaseNotes = $ReleaseNotes }
+    foreach ($key in $values.Keys) {
+        $pattern = "(?m)^(\s*$key\s*=\s*)'(?:[^']|'')*'"
+        $count = [regex]::Matches($text, $pattern).Count
+        if ($count -ne 1) { throw "$Path must hold $key = '...' exactly once (found $count) for build.ps1 to stamp it." }
+        $literal = "'" + $values[$key].Replace("'", "''") + "'"
+        $text = [regex]::Replace($text, $pattern, { param($m) $m.Groups[1].Value + $literal })
+    }
+    Set-Content -LiteralPath $Path -Value $text -NoNewline -Encoding utf8NoBOM
+    $data = Import-PowerShellDataFile -LiteralPath $Path
+    if ($data.ModuleVersion -ne $Version.ModuleVersion -or $data.PrivateData.PSData.ReleaseNotes -ne $ReleaseNotes) {
+        throw "Stamping $Path went wrong: it reads back ModuleVersion '$($data.ModuleVersion)'."
+    }
+}
 
 function Invoke-Build {
     Write-Host "==> dotnet build $ModuleProject -c $Configuration"
@@ -63,7 +119,18 @@ function Invoke-Build {
     if (Test-Path $ModuleSrcDir) {
         Copy-Item -Path (Join-Path $ModuleSrcDir '*') -Destination $ModuleOutDir -Recurse -Force
     }
-    Copy-Item -Path (Join-Path $Root 'LICENSE') -Destination $ModuleOutDir -Force
+    $license = Join-Path $Root 'LICENSE'
+    if (Test-Path -LiteralPath $license) { Copy-Item -LiteralPath $license -Destination $ModuleOutDir -Force }
+    else { Write-Warning 'No LICENSE file at the repository root: the module and its package carry no licence text.' }
+
+    $version = Get-ModuleVersion
+    $notes = Get-ChangelogSection $version.Full
+    if (-not $notes) {
+        Write-Warning "CHANGELOG.md has no '## [$($version.Full)]' section; the manifest's release notes say so (-Task Package refuses this)."
+        $notes = "$($version.Full): not in CHANGELOG.md yet."
+    }
+    Set-ManifestRelease -Path $ManifestPath -Version $version -ReleaseNotes $notes
+    Write-Host "==> version $($version.Full) (Directory.Build.props), release notes from CHANGELOG.md"
 
     # PSPeerChat.dll, PSPeerChat.Core.dll and any dependency dll, never System.Management.Automation.dll.
     Get-ChildItem -Path $binDir -Filter '*.dll' -File |
@@ -200,6 +267,17 @@ function Invoke-Test {
     if ($failed -gt 0) { $script:ExitCode = 1 }
 }
 
+function Invoke-Package {
+    $version = Get-ModuleVersion
+    if (-not (Get-ChangelogSection $version.Full)) {
+        throw "CHANGELOG.md has no '## [$($version.Full)] - <date>' section: move the [Unreleased] entries under that heading before packaging $($version.Full)."
+    }
+    Invoke-Build
+    Write-Host "==> tools/New-ModulePackage.ps1 -ModulePath $ModuleOutDir -DestinationPath $PackageDir"
+    $package = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOutDir -DestinationPath $PackageDir
+    Write-Host "Package: $($package.FullName)"
+}
+
 function Invoke-Chat {
     try {
         Invoke-Build
@@ -329,6 +407,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test'  { Invoke-Test }
+        'Package' { Invoke-Package }
         'Chat'  { Invoke-Chat }
         'Clean' { Invoke-Clean }
         'Bench' { Invoke-Bench }

@@ -1,6 +1,7 @@
 @{
     RootModule             = 'PSPeerChat.dll'
-    ModuleVersion          = '0.1.0'
+    # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version is written.
+    ModuleVersion          = '0.0.0'
     GUID                   = 'de5c319e-0cc9-465f-9799-1a9278d42f25'
     Author                 = 'PSPeerChat contributors'
     CompanyName            = 'PSPeerChat contributors'
@@ -32,7 +33,10 @@
         PSData = @{
             Tags         = @('P2P', 'PeerToPeer', 'Chat', 'Network', 'Flood', 'Gossip', 'Ed25519', 'Encryption', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             License      = 'MIT (see LICENSE in the module folder)'
-            ReleaseNotes = '0.1.0: flood-fill chat with automatic joining and repair, signed broadcasts, authenticated links, encrypted direct messages, events, help and examples. Wire protocol version 3 (docs/protocol.md).'
+            # Stamped by build.ps1: the suffix of a prerelease <Version> (0.2.0-beta1 -> 'beta1'), and the version's
+            # section of CHANGELOG.md.
+            Prerelease   = ''
+            ReleaseNotes = ''
         }
     }
 }
