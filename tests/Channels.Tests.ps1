@@ -114,6 +114,25 @@ Describe 'Channels between three nodes' {
         (Get-PeerNode chan-m | Format-List | Out-String) | Should -Match 'sealed not delivered'
     }
 
+    It 'a plain text peer posts into the lobby and is sent lobby messages only' {
+        $text = New-TextClient -Port $m.Port
+        try {
+            Wait-Until -TimeoutSec 10 -Because 'the text peer is linked' { @(Get-Peer -Node $m | Where-Object Protocol -eq 'Text').Count -eq 1 } | Out-Null
+            Send-PeerMessage -Node $a -Channel ops -Text 'not for text peers'
+            Send-PeerMessage -Node $a -Text 'for everyone'
+            Read-TextLine -Connection $text -Because 'the lobby message reaches the text peer' | Should -Be 'chan-a: for everyone' -Because 'the #ops message, sent first, never reached it'
+
+            Send-TextLine -Connection $text -Text 'typed in nc'
+            $got = Receive-PeerMessage -Node $a -Channel '' -Wait -Count 1 -Timeout 10
+            $got.Text | Should -Be 'typed in nc'
+            $got.Channel | Should -Be ''
+            $got.Protocol | Should -Be 'Text'
+        }
+        finally {
+            Close-TextConnection -Connection $text
+        }
+    }
+
     It 'refuses invalid channel names with InvalidChannelName' {
         foreach ($call in @(
                 { Join-PeerChannel -Node $a -Name 'two words' -ErrorAction Stop },
