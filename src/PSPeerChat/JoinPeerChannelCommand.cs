@@ -45,6 +45,10 @@ namespace PSPeerChat.Commands
             {
                 WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "InvalidChannelName", ErrorCategory.InvalidArgument, Name));
             }
+            catch (InvalidOperationException ex) when (node.State != PeerNodeState.Running)
+            {
+                WriteError(Error(ex, "NodeStopped", ErrorCategory.InvalidOperation, node));
+            }
             catch (InvalidOperationException ex)
             {
                 WriteError(Error(ex, "TooManyChannels", ErrorCategory.LimitsExceeded, Name));
