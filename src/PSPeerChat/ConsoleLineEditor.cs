@@ -11,7 +11,8 @@ namespace PSPeerChat.Commands
     /// </summary>
     internal sealed class ConsoleLineEditor
     {
-        private const string Prompt = "> ";
+        /// <summary>What is drawn before the typed text: "> ", or "#channel> " while a channel is current.</summary>
+        public string Prompt { get; set; } = "> ";
         private readonly StringBuilder _line = new StringBuilder();
 
         /// <summary>Reads the keys that are waiting; returns a finished line, or null while the user is still typing.</summary>

@@ -46,7 +46,7 @@ namespace PSPeerChat.Commands
                 // Never print the passphrase: only the channel and whether it is private.
                 if (passphrase != null) Print("*** Deriving the key of " + ChannelName.Display(ChannelName.Normalize(parts[0])) + " (Argon2id, about a second) ...");
                 PeerChannel joined = node.JoinChannel(parts[0], passphrase);
-                _channel = joined.Name;
+                SetChannel(joined.Name);
                 Print("*** Joined #" + joined.Name + (joined.Private
                     ? " (private: texts are sealed with the passphrase's key; relays and non-members cannot read them, but see who sends, when and how much)"
                     : " (public: every node can read it)") + ". Lines you type now go to #" + joined.Name + "; /part leaves.");
@@ -68,7 +68,7 @@ namespace PSPeerChat.Commands
             try
             {
                 bool left = node.LeaveChannel(name);
-                if (ChannelName.Comparer.Equals(name, _channel)) _channel = ChannelName.Lobby;
+                if (ChannelName.Comparer.Equals(name, _channel)) SetChannel(ChannelName.Lobby);
                 Print(left ? "*** Left #" + name + "; lines you type now go to " + Current() + "." : "*** Not in #" + name + ". /channels lists the channels joined.");
             }
             catch (ArgumentException ex)
@@ -101,6 +101,15 @@ namespace PSPeerChat.Commands
             Print("  /channels              list the channels joined (the lobby is always shown)");
             Print("  A passphrase hides the text from relays and non-members. It does not hide who sends, the channel");
             Print("  name, when, or how long; whoever knows or guesses it reads every message, past and future.");
+        }
+
+        /// <summary>Makes <paramref name="channel"/> current; the interactive prompt shows it ("#ops> ").</summary>
+        private void SetChannel(string channel)
+        {
+            _channel = channel;
+            if (_editor == null) return;
+            _editor.Prompt = channel.Length == 0 ? "> " : "#" + channel + "> ";
+            _editor.Redraw();
         }
 
         private string Current() => _channel.Length == 0 ? "the lobby" : "#" + _channel;
