@@ -25,6 +25,9 @@
         'Get-PeerAddress'
         'Get-PeerDirectory'
         'New-PeerIdentity'
+        'Join-PeerChannel'
+        'Exit-PeerChannel'
+        'Get-PeerChannel'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -46,19 +46,25 @@ namespace PSPeerChat
         /// <summary>For a direct message: the id of the node it was sent to; empty for a broadcast.</summary>
         public string To { get; internal set; } = string.Empty;
 
+        /// <summary>The channel it was sent on, without the '#'; '' for the lobby and for direct messages (protocol.md §3.12).</summary>
+        public string Channel { get; internal set; } = string.Empty;
+
+        /// <summary>True when it came sealed with a private channel's key (and opened with this node's key for it).</summary>
+        public bool Private { get; internal set; }
+
         /// <summary>For a text peer's line: the id of the node that took it into the network and signed it.</summary>
         public string Gateway { get; internal set; } = string.Empty;
 
         /// <summary>The first 8 hex digits of the origin's id, shown beside its name (names are not unique, ids are).</summary>
         public string FromShortId => Protocol == PeerProtocol.Text || From == null ? string.Empty : From.Substring(0, Math.Min(8, From.Length));
 
-        public override string ToString() => FromName + ": " + Text;
+        public override string ToString() => (string.IsNullOrEmpty(Channel) ? string.Empty : "#" + Channel + " ") + FromName + ": " + Text;
 
         /// <summary>
         /// What the message holds on the managed heap, about: its strings (two bytes a character) and the object. The
         /// inbox and the event queue are bounded by this as well as by count.
         /// </summary>
         internal long SizeBytes => 200 + 2L * ((Text?.Length ?? 0) + (FromName?.Length ?? 0) + (From?.Length ?? 0) + (Via?.Length ?? 0)
-            + (Id?.Length ?? 0) + (ReceivedBy?.Length ?? 0) + (To?.Length ?? 0) + (Gateway?.Length ?? 0));
+            + (Id?.Length ?? 0) + (ReceivedBy?.Length ?? 0) + (To?.Length ?? 0) + (Gateway?.Length ?? 0) + (Channel?.Length ?? 0));
     }
 }

@@ -95,11 +95,20 @@ namespace PSPeerChat
         /// <exception cref="ArgumentException">The text is longer than ProtocolLimits.MaxTextBytes in UTF-8.</exception>
         /// <exception cref="TimeoutException">The proof of work was not found within 60 s; nothing was sent.</exception>
         /// <exception cref="InvalidOperationException">The node is stopped.</exception>
-        public PeerMessage Broadcast(string text)
+        public PeerMessage Broadcast(string text) => Broadcast(text, Protocol.ChannelName.Lobby);
+
+        /// <summary>
+        /// Broadcasts a text on <paramref name="channel"/> ('' or null: the lobby; a leading '#' is dropped). Every node
+        /// relays it; nodes deliver it when they show that channel. On a channel this node joined with a passphrase the
+        /// text is sealed with the channel's key (protocol.md §3.12).
+        /// </summary>
+        /// <exception cref="ArgumentException">The channel name is invalid, or the text too long.</exception>
+        public PeerMessage Broadcast(string text, string channel)
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
+            string name = Protocol.ChannelName.Parse(channel, nameof(channel));
             EnsureRunning();
-            return _messaging.Broadcast(text);
+            return _messaging.Broadcast(text, name);
         }
 
         /// <summary>
@@ -117,6 +126,12 @@ namespace PSPeerChat
 
         /// <summary>Moves up to <paramref name="max"/> waiting messages into <paramref name="into"/> at once; returns how many.</summary>
         public int Receive(List<PeerMessage> into, int max = int.MaxValue) => _inbox.TakeAvailable(into, max);
+
+        /// <summary>Moves up to <paramref name="max"/> waiting messages that <paramref name="match"/> accepts into <paramref name="into"/>; the others stay, in order.</summary>
+        public int Receive(List<PeerMessage> into, int max, Func<PeerMessage, bool> match) => _inbox.TakeAvailable(into, max, match);
+
+        /// <summary>Takes the next message <paramref name="match"/> accepts (others stay for later), waiting up to <paramref name="timeout"/>; null if none came.</summary>
+        public PeerMessage Receive(TimeSpan timeout, Func<PeerMessage, bool> match, CancellationToken cancel = default) => _inbox.Take(timeout, cancel, match);
 
         /// <summary>Takes the next message, waiting up to <paramref name="timeout"/> (Timeout.InfiniteTimeSpan: no limit); null if none came, <paramref name="cancel"/> fired or the node stopped.</summary>
         public PeerMessage Receive(TimeSpan timeout, CancellationToken cancel = default) => _inbox.Take(timeout, cancel);

@@ -33,6 +33,7 @@ namespace PSPeerChat
         private readonly MessageInbox _inbox;
         private readonly NodeEvents _events;
         private readonly LanBeacon _lan;
+        private readonly ChannelTable _channels;
         private Task _acceptLoop = Task.CompletedTask;
         private int _state = (int)PeerNodeState.Running;
 
@@ -53,7 +54,8 @@ namespace PSPeerChat
             var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);
             var router = new FloodRouter(seen, identity.NodeId);
             var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages, options.ProofOfWork);
-            _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock);
+            _channels = new ChannelTable(options.Channels, StartedAt, Stats, Name);
+            _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock, _channels);
             _announcer = new Announcer(this, _messaging, _directory, Clock);
             _book = AddressBookStore.Open(options.EffectiveAddressBookPath, options.AddressBookCapacity, Clock, out _bookStore);
             var exchange = new AddressExchange(identity.NodeId, _book, () => _links.Registered, Stats, Clock);
@@ -180,6 +182,7 @@ namespace PSPeerChat
             if (Interlocked.CompareExchange(ref _state, (int)PeerNodeState.Stopping, (int)PeerNodeState.Running) != (int)PeerNodeState.Running) return false;
             _host.Maintenance.Stop();
             _lan?.Stop();
+            _channels.Clear(); // private channels' keys leave memory with the node
             _listener.Dispose();
             return true;
         }

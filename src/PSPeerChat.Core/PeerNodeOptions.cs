@@ -172,6 +172,14 @@ namespace PSPeerChat
         public bool LanDiscovery { get; set; }
 
         /// <summary>
+        /// The channels this node delivers besides the lobby, which it always delivers (protocol.md §3.12): names
+        /// (joined at the start, like Join-PeerChannel without a passphrase) and patterns with * ? [ ] (case-insensitive).
+        /// Default '*': every public channel. Messages of other channels are still relayed, only not delivered
+        /// (counted in ChannelFiltered); a sealed message is delivered only on a channel joined with its passphrase.
+        /// </summary>
+        public string[] Channels { get; set; } = { "*" };
+
+        /// <summary>
         /// Benchmark switch only (internal, set by bench/PSPeerChat.Bench through InternalsVisibleTo): false sends
         /// broadcasts with an empty signature and skips their verification, to show what the transport costs without
         /// cryptography. Every node of such a network must use it; never in real use.
@@ -197,7 +205,12 @@ namespace PSPeerChat
         /// <summary>The node's clock for every timer, timeout and timestamp; null: the system's. Tests give a FakeTimeProvider.</summary>
         internal TimeProvider Clock { get; set; }
 
-        internal PeerNodeOptions Clone() => (PeerNodeOptions)MemberwiseClone();
+        internal PeerNodeOptions Clone()
+        {
+            var copy = (PeerNodeOptions)MemberwiseClone();
+            copy.Channels = (string[])Channels?.Clone();
+            return copy;
+        }
 
         /// <summary>Refuses settings that are invalid or could not take effect, with a message that says what to change.</summary>
         internal void Validate()
@@ -241,6 +254,17 @@ namespace PSPeerChat
             if (ProtocolDetectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ProtocolDetectTimeout), ProtocolDetectTimeout, "ProtocolDetectTimeout must be positive.");
             if (AddressBookCapacity < 1) throw new ArgumentOutOfRangeException(nameof(AddressBookCapacity), "The address book needs room for at least one address.");
             if (TargetPeers < 0 || TargetPeers > MaxPeers) throw new ArgumentOutOfRangeException(nameof(TargetPeers), "TargetPeers must be between 0 and MaxPeers (" + MaxPeers + ").");
+            foreach (string channel in Channels ?? new string[0])
+            {
+                try
+                {
+                    if (!ChannelPattern.Parse(channel).HasWildcards) ChannelName.Parse(channel, nameof(Channels));
+                }
+                catch (ArgumentException ex) when (ex.ParamName != nameof(Channels))
+                {
+                    throw new ArgumentException(ex.Message.Replace(" (Parameter '" + ex.ParamName + "')", string.Empty), nameof(Channels));
+                }
+            }
             foreach (string address in Bootstrap ?? new string[0])
             {
                 if (!PeerAddress.TryParse(address, out _, out string error)) throw new ArgumentException("Bootstrap address: " + error, nameof(Bootstrap));

@@ -12,7 +12,8 @@ namespace PSPeerChat.Commands
     /// </summary>
     internal sealed class ConsoleLineEditor
     {
-        private const string Prompt = "> ";
+        /// <summary>What is drawn before the typed text: "> ", or "#channel> " while a channel is current.</summary>
+        public string Prompt { get; set; } = "> ";
         private readonly StringBuilder _line = new StringBuilder();
 
         /// <summary>What Tab does with the typed line: a completed line (null: unchanged) and lines to list above it.</summary>

@@ -15,7 +15,7 @@ namespace PSPeerChat.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Enter, "PeerChat")]
     [OutputType(typeof(void))]
-    public sealed class EnterPeerChatCommand : PeerCmdlet
+    public sealed partial class EnterPeerChatCommand : PeerCmdlet
     {
         private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(25);
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
@@ -44,6 +44,7 @@ namespace PSPeerChat.Commands
             {
                 Print("PSPeerChat: node " + node.Name + " (" + node.ShortId + ") listening at " + node.Endpoint + ", " + node.PeerCount + " peer(s).");
                 Print("Type a message and press Enter to send it to everyone. /help lists the commands; exit or quit leaves.");
+                PrintCurrentChannel(node);
                 _editor?.Redraw();
                 Loop(node);
             }
@@ -91,6 +92,7 @@ namespace PSPeerChat.Commands
             string[] words = line.Split(new[] { ' ' }, 2, StringSplitOptions.RemoveEmptyEntries);
             string command = words[0].ToLowerInvariant();
             string argument = words.Length > 1 ? words[1].Trim() : string.Empty;
+            if (HandleChannelCommand(node, command, argument)) return true;
             switch (command)
             {
                 case "exit":
@@ -138,6 +140,7 @@ namespace PSPeerChat.Commands
                     Print("  /msg <name> <text>     the same (@\"<name>\" for a name with spaces, @<fingerprint> when names clash)");
                     Print("  /who                   list the nodes this node has heard of (names and fingerprints)");
                     Print("  /nodes                 list the nodes of this session");
+                    PrintChannelHelp();
                     Print("  /quit                  leave the chat (also: exit, quit); the node keeps running");
                     return true;
             }
@@ -149,7 +152,7 @@ namespace PSPeerChat.Commands
 
             try
             {
-                PeerMessage sent = node.Broadcast(line);
+                PeerMessage sent = node.Broadcast(line, _channel);
                 Print(Format(sent) + (node.PeerCount == 0 ? "   (no peers: nobody received it)" : ""));
             }
             catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is TimeoutException)
@@ -234,7 +237,7 @@ namespace PSPeerChat.Commands
         {
             string who = message.Protocol == PeerProtocol.Text ? message.FromName + " (text)" : message.FromName + " (" + message.FromShortId + ")";
             string direct = !message.IsDirect ? string.Empty : message.Hops == 0 ? "[to " + message.To.Substring(0, 8) + "] " : "[direct] ";
-            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + direct + Clean(who) + ": " + Clean(message.Text);
+            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + ChannelPrefix(message) + direct + Clean(who) + ": " + Clean(message.Text);
         }
 
         // A remote text must not drive the terminal (escape sequences, bells, carriage returns).

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 
@@ -16,6 +17,7 @@ namespace PSPeerChat.Commands
     {
         private const int BatchSize = 1024;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private Func<PeerMessage, bool> _match;
 
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [PeerNodeTransformation]
@@ -31,6 +33,16 @@ namespace PSPeerChat.Commands
         [ValidateRange(0, int.MaxValue)]
         public int Timeout { get; set; }
 
+        /// <summary>
+        /// Only messages of these channels (wildcards, case-insensitive, '#' optional; '' is the lobby). The others stay in
+        /// the inbox for a later call.
+        /// </summary>
+        [Parameter]
+        [SupportsWildcards]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(ChannelCompleter))]
+        public string[] Channel { get; set; }
+
         /// <summary>Return after this many messages.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
@@ -42,6 +54,7 @@ namespace PSPeerChat.Commands
             bool hasTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
             int remaining = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : int.MaxValue;
             var batch = new List<PeerMessage>(64);
+            _match = Matcher(Channel);
 
             remaining -= Drain(node, batch, remaining);
             if (!Wait && !hasTimeout) return;
@@ -57,7 +70,7 @@ namespace PSPeerChat.Commands
                     if (left <= TimeSpan.Zero) break;
                     if (left < slice) slice = left;
                 }
-                PeerMessage message = node.Receive(slice, _stop.Token);
+                PeerMessage message = _match == null ? node.Receive(slice, _stop.Token) : node.Receive(slice, _match, _stop.Token);
                 if (message == null)
                 {
                     if (node.State != PeerNodeState.Running) break;
@@ -71,13 +84,21 @@ namespace PSPeerChat.Commands
 
         protected override void StopProcessing() => _stop.Cancel();
 
+        /// <summary>Null (every message) without -Channel; else a test of the message's channel against the patterns.</summary>
+        private static Func<PeerMessage, bool> Matcher(string[] channels)
+        {
+            if (channels == null) return null;
+            WildcardPattern[] patterns = channels.Select(c => new WildcardPattern(Protocol.ChannelName.Normalize(c), WildcardOptions.IgnoreCase)).ToArray();
+            return m => patterns.Any(p => p.IsMatch(m.Channel ?? string.Empty));
+        }
+
         private int Drain(PeerNode node, List<PeerMessage> batch, int max)
         {
             int total = 0;
             while (max - total > 0 && !_stop.IsCancellationRequested)
             {
                 batch.Clear();
-                int n = node.Receive(batch, Math.Min(BatchSize, max - total));
+                int n = _match == null ? node.Receive(batch, Math.Min(BatchSize, max - total)) : node.Receive(batch, Math.Min(BatchSize, max - total), _match);
                 if (n == 0) break;
                 foreach (PeerMessage message in batch) WriteObject(message);
                 total += n;

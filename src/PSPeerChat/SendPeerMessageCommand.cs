@@ -4,10 +4,12 @@ using System.Management.Automation;
 namespace PSPeerChat.Commands
 {
     /// <summary>Send-PeerMessage: broadcasts each text to every node of the network.</summary>
-    [Cmdlet(VerbsCommunications.Send, "PeerMessage")]
+    [Cmdlet(VerbsCommunications.Send, "PeerMessage", DefaultParameterSetName = BroadcastSet)]
     [OutputType(typeof(PeerMessage))]
     public sealed class SendPeerMessageCommand : PeerCmdlet
     {
+        private const string BroadcastSet = "Broadcast";
+        private const string DirectSet = "Direct";
         private PeerNode _node;
         private bool _warnedAlone;
 
@@ -22,10 +24,16 @@ namespace PSPeerChat.Commands
         public PeerNode Node { get; set; }
 
         /// <summary>Send only to this node (name, id or id prefix from Get-PeerDirectory), end-to-end encrypted.</summary>
-        [Parameter]
+        [Parameter(Mandatory = true, ParameterSetName = DirectSet)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(RecipientCompleter))]
         public string To { get; set; }
+
+        /// <summary>Broadcast on this channel ('#' optional; default: the lobby). Sealed when the node joined it with a passphrase.</summary>
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(ChannelCompleter))]
+        public string Channel { get; set; }
 
         /// <summary>Outputs each message as sent.</summary>
         [Parameter]
@@ -34,6 +42,10 @@ namespace PSPeerChat.Commands
         protected override void ProcessRecord()
         {
             _node = ResolveNode(Node);
+            if (Channel != null && Protocol.ChannelName.Check(Protocol.ChannelName.Normalize(Channel)) is string bad)
+            {
+                ThrowTerminatingError(Error(new PSArgumentException("Invalid channel: " + bad + ". Use up to " + Protocol.ChannelName.MaxBytes + " bytes of visible characters, without spaces or * ? [ ]."), "InvalidChannelName", ErrorCategory.InvalidArgument, Channel));
+            }
             if (string.IsNullOrWhiteSpace(Text))
             {
                 WriteVerbose("Skipped an empty line: there is nothing to send."); // Get-Content notes.txt | Send-PeerMessage
@@ -46,7 +58,7 @@ namespace PSPeerChat.Commands
             }
             try
             {
-                PeerMessage sent = To == null ? _node.Broadcast(Text) : _node.SendDirect(To, Text);
+                PeerMessage sent = To == null ? _node.Broadcast(Text, Channel) : _node.SendDirect(To, Text);
                 if (PassThru) WriteObject(sent);
             }
             catch (AmbiguousRecipientException ex)

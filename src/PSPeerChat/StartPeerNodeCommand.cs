@@ -108,6 +108,14 @@ namespace PSPeerChat.Commands
         [Parameter]
         public SwitchParameter LanDiscovery { get; set; }
 
+        /// <summary>
+        /// The channels the node delivers besides the lobby: names (joined at the start) and patterns (* ? [ ]). Default
+        /// '*', every public channel. Every node relays every channel whatever this says.
+        /// </summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[] Channel { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -131,6 +139,7 @@ namespace PSPeerChat.Commands
                 ProofOfWork = ProofOfWork,
                 PadDirectMessages = !NoDirectPadding,
                 LanDiscovery = LanDiscovery,
+                Channels = Channel ?? new[] { "*" },
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };
@@ -143,6 +152,10 @@ namespace PSPeerChat.Commands
             catch (PortInUseException ex)
             {
                 ThrowTerminatingError(Error(ex, "PortInUse", ErrorCategory.ResourceUnavailable, Port));
+            }
+            catch (ArgumentException ex) when (ex.ParamName == nameof(PeerNodeOptions.Channels))
+            {
+                ThrowTerminatingError(Error(new PSArgumentException(MessageOf(ex), ex), "InvalidChannelName", ErrorCategory.InvalidArgument, Channel));
             }
             catch (ArgumentException ex)
             {

@@ -5,10 +5,11 @@ using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Core.Tests
 {
-    /// <summary>Small helpers to build and inspect encoded frames in tests (protocol version 4 layouts; OldHello builds a version-3 HELLO).</summary>
+    /// <summary>Small helpers to build and inspect encoded frames in tests (protocol version 5 layouts; OldHello builds a version-3 HELLO).</summary>
     internal static class Frames
     {
-        // MESSAGE / ANNOUNCE body: type(1) flags(1) hopLimit(1) id(16) originId(16) ts(8) originKey(32) nameLen(1) name payload signature(64) hops(1).
+        // MESSAGE / ANNOUNCE body: type(1) flags(1) hopLimit(1) id(16) originId(16) ts(8) originKey(32) nameLen(1) name
+        // [MESSAGE: channelLen(1) channel] payload signature(64) hops(1).
         public const int BodyFlags = 1;
         public const int BodyHopLimit = 2;
         public const int BodyId = 3;
@@ -21,8 +22,11 @@ namespace PSPeerChat.Core.Tests
         /// <summary>Signature and hop count after the payload.</summary>
         public const int Trailer = SignatureSize + 1;
 
-        /// <summary>Smallest MESSAGE body: the fixed fields and the trailer, no name, no text.</summary>
-        public const int MessageMinBody = BodyNameLength + 1 + Trailer;
+        /// <summary>Smallest MESSAGE body: the fixed fields (channel length included) and the trailer, no name, no channel, no text.</summary>
+        public const int MessageMinBody = BodyNameLength + 1 + 1 + Trailer;
+
+        /// <summary>ANNOUNCE's fixed part: as MESSAGE's without the channel length byte (its layout is version 4's).</summary>
+        public const int AnnounceFixedBody = BodyNameLength + 1 + Trailer;
 
         /// <summary>Offset of a MESSAGE's name length byte in the whole frame.</summary>
         public const int MessageNameLengthOffset = ProtocolLimits.LengthPrefix + BodyNameLength;
@@ -75,7 +79,10 @@ namespace PSPeerChat.Core.Tests
         }
 
         /// <summary>Whole-frame index of the first text byte of a MESSAGE.</summary>
-        public static int TextIndex(byte[] frame) => MessageNameLengthOffset + 1 + frame[MessageNameLengthOffset];
+        public static int TextIndex(byte[] frame) => ChannelLengthIndex(frame) + 1 + frame[ChannelLengthIndex(frame)];
+
+        /// <summary>Where a MESSAGE's channel length byte sits in the whole frame: right after the name.</summary>
+        public static int ChannelLengthIndex(byte[] frame) => MessageNameLengthOffset + 1 + frame[MessageNameLengthOffset];
 
         /// <summary>Whole-frame index of the signature of a MESSAGE or ANNOUNCE.</summary>
         public static int SignatureIndex(byte[] frame) => frame.Length - Trailer;

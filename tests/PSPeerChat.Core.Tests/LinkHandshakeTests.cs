@@ -14,7 +14,7 @@ using Xunit;
 namespace PSPeerChat.Core.Tests
 {
     /// <summary>
-    /// The version-4 handshake (protocol.md §3.1, §9) proves that each side holds the identity its node id stands for,
+    /// The handshake of versions 4 and 5 (protocol.md §3.1, §9) proves that each side holds the identity its node id stands for,
     /// inside Noise XX. Impostors, on either side of a dial, are refused and never registered; the victim's real link
     /// is untouched; other versions get a clear CLOSE. B is node 0, C (the victim) node 1.
     /// </summary>
@@ -114,7 +114,8 @@ namespace PSPeerChat.Core.Tests
         [InlineData((byte)1)]
         [InlineData((byte)2)]
         [InlineData((byte)3)]
-        [InlineData((byte)5)]
+        [InlineData((byte)4)]
+        [InlineData((byte)6)]
         public async Task Another_versions_HELLO_gets_a_clear_CLOSE_VersionMismatch_and_no_handshake(byte version)
         {
             using var scene = await Scene.StartAsync("v" + version);
@@ -126,7 +127,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal((byte)FrameType.Close, next?[0]); // no Noise message: nothing of B's identity
             CloseFrame.Decode(next, 0, next.Length, out CloseReason reason, out string detail);
             Assert.Equal(CloseReason.VersionMismatch, reason);
-            Assert.Equal("version " + version + " offered; this node speaks 4", detail);
+            Assert.Equal("version " + version + " offered; this node speaks 5", detail);
             Assert.Equal(0, scene.B.InvalidFrames);
             await scene.AssertUntouchedAsync("the version " + version + " HELLO");
         }
@@ -164,14 +165,14 @@ namespace PSPeerChat.Core.Tests
                 byte[] hello = await old.ReadFrameAsync(Wait);
                 HelloFrame decoded = HelloFrame.TryDecode(hello, 0, hello.Length, out string error);
                 Assert.True(decoded != null, error);
-                Assert.Equal(4, decoded.Version);
+                Assert.Equal(5, decoded.Version);
                 // What a version-3 node answers: it reads the version right after the magic (protocol.md §1).
-                await old.SendAsync(CloseFrame.Encode(CloseReason.VersionMismatch, "version 4 offered; this node speaks 3"));
+                await old.SendAsync(CloseFrame.Encode(CloseReason.VersionMismatch, "version 5 offered; this node speaks 3"));
 
                 var e = await Assert.ThrowsAsync<PeerConnectException>(() => Eventually.Within(dial, Wait, "B's dial ended"));
                 Assert.Equal(CloseReason.VersionMismatch, e.Reason);
                 Assert.Contains("another protocol version", e.Message);
-                Assert.Contains("version 4 offered; this node speaks 3", e.Message);
+                Assert.Contains("version 5 offered; this node speaks 3", e.Message);
             }
             finally
             {

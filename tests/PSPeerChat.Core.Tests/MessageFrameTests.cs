@@ -70,7 +70,7 @@ namespace PSPeerChat.Core.Tests
             var id = Id128.NewRandom();
             FloodMessage created = MessageFrame.CreateAnnounce(Origin, id, name, 1_700_000_000_999, 9);
 
-            Assert.Equal(Frames.MessageMinBody + Encoding.UTF8.GetByteCount(name) + NodeIdentity.KeySize, Frames.BodyLength(created.Frame));
+            Assert.Equal(Frames.AnnounceFixedBody + Encoding.UTF8.GetByteCount(name) + NodeIdentity.KeySize, Frames.BodyLength(created.Frame));
             Assert.Equal(FrameType.Announce, created.Type);
 
             FloodMessage decoded = TryDecode(created.Frame, out string error);
@@ -182,7 +182,7 @@ namespace PSPeerChat.Core.Tests
             byte[] frame = Frames.NewMessage("abc", "").Frame; // the name is the last thing before the trailer
             Assert.Equal(3, frame[Frames.MessageNameLengthOffset]);
 
-            frame[Frames.MessageNameLengthOffset] = 4;
+            frame[Frames.MessageNameLengthOffset] = 5; // past the channel length byte, into the signature
             Assert.Null(TryDecode(frame, out string error));
             Assert.Contains("name length", error);
 
@@ -289,9 +289,10 @@ namespace PSPeerChat.Core.Tests
                 checkedBySignature++;
                 Assert.False(MessageFrame.VerifySignature(m, verifier), kind + ": flipping byte " + i + " (mask " + mask + ") still verifies");
             }
-            // With mask 0x01 on ASCII names and texts every flip decodes (but an ANNOUNCE's name length, which moves its
-            // key off 32 bytes), so the signature alone must have caught them.
-            if (mask == 0x01) Assert.Equal(frame.Length - 1 - ProtocolLimits.LengthPrefix - (kind == "ANNOUNCE" ? 1 : 0), checkedBySignature);
+            // With mask 0x01 on ASCII names and texts every flip decodes (but the name length: it moves an ANNOUNCE's key off
+            // 32 bytes, and makes a MESSAGE read its channel length from the text, 'e' = 101 > 32), so the signature alone
+            // must have caught them. The channel length 0 -> 1 decodes (channel "e") and is caught by the signature.
+            if (mask == 0x01) Assert.Equal(frame.Length - 1 - ProtocolLimits.LengthPrefix - 1, checkedBySignature);
             else Assert.True(checkedBySignature > frame.Length / 2, "only " + checkedBySignature + " flips reached the signature check");
         }
 
@@ -338,8 +339,8 @@ namespace PSPeerChat.Core.Tests
         [Fact]
         public void A_MESSAGE_turned_into_an_ANNOUNCE_fails_the_signature()
         {
-            // An ANNOUNCE's payload is a 32-byte key: a 32-byte text would pass the structure checks.
-            byte[] frame = Frames.NewMessage("x", new string('k', NodeIdentity.KeySize)).Frame;
+            // An ANNOUNCE's payload is a 32-byte key: the channel length byte and a 31-byte text would pass the structure checks.
+            byte[] frame = Frames.NewMessage("x", new string('k', NodeIdentity.KeySize - 1)).Frame;
             frame[ProtocolLimits.LengthPrefix] = (byte)FrameType.Announce;
 
             FloodMessage m = Frames.Decode(frame);

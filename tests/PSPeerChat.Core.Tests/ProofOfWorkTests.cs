@@ -183,7 +183,7 @@ namespace PSPeerChat.Core.Tests
         [Fact]
         public void Flag_bit_1_on_a_frame_without_room_for_the_nonce_is_malformed_and_means_nothing_in_an_ANNOUNCE()
         {
-            byte[] message = Message(string.Empty, flags: MessageFlags.None).Frame; // 141 + 5 bytes, 149 + 5 needed with the bit
+            byte[] message = Message(string.Empty, flags: MessageFlags.None).Frame; // 142 + 5 bytes, 150 + 5 needed with the bit
             message[ProtocolLimits.LengthPrefix + Frames.BodyFlags] = (byte)MessageFlags.ProofOfWork;
             Assert.Null(MessageFrame.TryDecode(message, ProtocolLimits.LengthPrefix, Frames.BodyLength(message), out string error));
             Assert.Equal("frame shorter than its header", error);

@@ -17,7 +17,7 @@ namespace PSPeerChat.Core.Tests
 {
     /// <summary>
     /// A hand-driven TCP client: sends exact bytes, reads frames or lines with a deadline. It can complete the
-    /// version-4 handshake (HELLO, Noise XX, INTRO; protocol.md §3.1, §9) with its own identity, as dialler or as
+    /// version-5 handshake (HELLO, Noise XX, INTRO; protocol.md §3.1, §9) with its own identity, as dialler or as
     /// acceptor; from then on what it sends is sealed into records and what it reads is opened from them, so a test
     /// speaks frames as a hostile neighbour would. It can record everything a node sends it.
     /// </summary>

@@ -79,10 +79,43 @@ namespace PSPeerChat.Inbox
         }
 
         /// <summary>
+        /// Moves up to <paramref name="max"/> waiting messages that <paramref name="match"/> accepts into <paramref name="into"/>,
+        /// oldest first, without waiting; the others stay where they are (Receive-PeerMessage -Channel).
+        /// </summary>
+        public int TakeAvailable(List<PeerMessage> into, int max, Func<PeerMessage, bool> match)
+        {
+            if (match == null) return TakeAvailable(into, max);
+            lock (_gate)
+            {
+                int n = 0;
+                LinkedListNode<PeerMessage> node = _messages.First;
+                while (node != null && n < max)
+                {
+                    LinkedListNode<PeerMessage> next = node.Next;
+                    if (match(node.Value))
+                    {
+                        Remove(node);
+                        into.Add(node.Value);
+                        n++;
+                    }
+                    node = next;
+                }
+                return n;
+            }
+        }
+
+        /// <summary>
         /// Takes one message, waiting up to <paramref name="timeout"/> (Timeout.InfiniteTimeSpan waits for ever)
         /// or until <paramref name="cancel"/> fires. Returns null when nothing came.
         /// </summary>
-        public PeerMessage Take(TimeSpan timeout, CancellationToken cancel)
+        public PeerMessage Take(TimeSpan timeout, CancellationToken cancel) => Take(timeout, cancel, null);
+
+        /// <summary>
+        /// Takes the oldest message <paramref name="match"/> accepts (null: any), waiting as <see cref="Take(TimeSpan, CancellationToken)"/>;
+        /// messages it does not accept stay for other takers. A waiter looks at each message once: it resumes after
+        /// the last one it looked at (messages are only ever added at the end), or from the start if that one left.
+        /// </summary>
+        public PeerMessage Take(TimeSpan timeout, CancellationToken cancel, Func<PeerMessage, bool> match)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long limit = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
@@ -91,16 +124,22 @@ namespace PSPeerChat.Inbox
                 lock (_gate)
                 {
                     _waiters++;
+                    LinkedListNode<PeerMessage> looked = null;
                     try
                     {
-                        while (_messages.Count == 0)
+                        while (true)
                         {
+                            LinkedListNode<PeerMessage> found = FindFrom(looked, match, out looked);
+                            if (found != null)
+                            {
+                                Remove(found);
+                                return found.Value;
+                            }
                             if (cancel.IsCancellationRequested || _completed) return null;
                             long left = limit - clock.ElapsedMilliseconds;
                             if (left <= 0) return null;
                             Monitor.Wait(_gate, (int)Math.Min(left, 1000));
                         }
-                        return Dequeue();
                     }
                     finally
                     {
@@ -110,6 +149,19 @@ namespace PSPeerChat.Inbox
             }
         }
 
+        /// <summary>The first message after <paramref name="after"/> (or from the start) that matches; <paramref name="last"/> is the last one looked at.</summary>
+        private LinkedListNode<PeerMessage> FindFrom(LinkedListNode<PeerMessage> after, Func<PeerMessage, bool> match, out LinkedListNode<PeerMessage> last)
+        {
+            LinkedListNode<PeerMessage> node = after != null && after.List != null ? after.Next : _messages.First;
+            last = after != null && after.List != null ? after : null;
+            for (; node != null; node = node.Next)
+            {
+                if (match == null || match(node.Value)) return node;
+                last = node;
+            }
+            return null;
+        }
+
         private PeerMessage Dequeue()
         {
             LinkedListNode<PeerMessage> first = _messages.First;
@@ -117,14 +169,14 @@ namespace PSPeerChat.Inbox
             return first.Value;
         }
 
-        /// <summary>Takes a message out of the order and out of its sender's share (it is its sender's oldest).</summary>
+        /// <summary>Takes a message out of the order and out of its sender's share (usually its sender's oldest).</summary>
         private void Remove(LinkedListNode<PeerMessage> node)
         {
             long size = node.Value.SizeBytes;
             _messages.Remove(node);
             SenderShare share = _senders[SenderOf(node.Value)];
             _bySize.Remove(share);
-            share.RemoveOldest(size);
+            share.Remove(node, size);
             if (share.Count == 0) _senders.Remove(share.Key);
             else _bySize.Add(share);
             _bytes -= size;

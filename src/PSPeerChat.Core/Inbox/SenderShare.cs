@@ -6,7 +6,7 @@ namespace PSPeerChat.Inbox
     /// <summary>One sender's messages in the inbox, oldest first, and the bytes they hold (for fair eviction).</summary>
     internal sealed class SenderShare
     {
-        private readonly Queue<LinkedListNode<PeerMessage>> _nodes = new Queue<LinkedListNode<PeerMessage>>();
+        private readonly LinkedList<LinkedListNode<PeerMessage>> _nodes = new LinkedList<LinkedListNode<PeerMessage>>();
 
         public SenderShare(string key) => Key = key;
 
@@ -23,17 +23,22 @@ namespace PSPeerChat.Inbox
 
         public int Count => _nodes.Count;
 
-        public LinkedListNode<PeerMessage> Oldest => _nodes.Peek();
+        public LinkedListNode<PeerMessage> Oldest => _nodes.First.Value;
 
         public void Add(LinkedListNode<PeerMessage> node, long size)
         {
-            _nodes.Enqueue(node);
+            _nodes.AddLast(node);
             Bytes += size;
         }
 
-        public void RemoveOldest(long size)
+        /// <summary>
+        /// Removes one of the sender's messages: usually its oldest; a taker that picks by channel may take a later one,
+        /// found by walking the sender's own messages (bounded by the inbox's capacity).
+        /// </summary>
+        public void Remove(LinkedListNode<PeerMessage> node, long size)
         {
-            _nodes.Dequeue();
+            if (_nodes.First.Value == node) _nodes.RemoveFirst();
+            else _nodes.Remove(node);
             Bytes -= size;
         }
     }

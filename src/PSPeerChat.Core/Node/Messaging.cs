@@ -25,10 +25,12 @@ namespace PSPeerChat
         private readonly NodeStats _stats;
         private readonly NodeEvents _events;
         private readonly TimeProvider _clock;
+        private readonly ChannelTable _channels;
         private readonly WorkQueue _textLineWork = new WorkQueue(Tunables.TextLineWorkQueue);
 
-        public Messaging(PeerNode node, FloodRouter router, LinkTable links, MessageInbox inbox, PeerDirectory directory, NodeStats stats, NodeEvents events, TimeProvider clock)
+        public Messaging(PeerNode node, FloodRouter router, LinkTable links, MessageInbox inbox, PeerDirectory directory, NodeStats stats, NodeEvents events, TimeProvider clock, ChannelTable channels)
         {
+            _channels = channels;
             _node = node;
             _router = router;
             _links = links;
@@ -44,9 +46,19 @@ namespace PSPeerChat
         /// <summary>Flag bit 1 when this node proves what it sends (protocol.md §3.10).</summary>
         private MessageFlags Work => Options.ProofOfWork > 0 ? MessageFlags.ProofOfWork : MessageFlags.None;
 
-        public PeerMessage Broadcast(string text)
+        /// <summary>A broadcast on <paramref name="channel"/> (a valid name, '' = the lobby), sealed when the node holds the channel's key (§3.12).</summary>
+        public PeerMessage Broadcast(string text, string channel)
         {
-            FloodMessage message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, Work, text, Options.SignMessages);
+            byte[] key = _channels.KeyOf(channel);
+            FloodMessage message;
+            try
+            {
+                message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, Work, text, Options.SignMessages, channel, key);
+            }
+            finally
+            {
+                if (key != null) Array.Clear(key, 0, key.Length);
+            }
             ProveOrThrow(message);
             Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             _stats.MessageSent();
@@ -137,8 +149,11 @@ namespace PSPeerChat
             else _stats.TextLineDropped();
         }
 
-        /// <summary>A broadcast the flood receiver accepted.</summary>
-        public void Deliver(FloodMessage message, Link from, bool verified) => DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+        /// <summary>A broadcast the flood receiver accepted (and relayed): delivered when its channel is one this node shows (§3.12).</summary>
+        public void Deliver(FloodMessage message, Link from, bool verified)
+        {
+            if (_channels.Admit(message)) DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+        }
 
         /// <summary>A DIRECT for this node, opened and verified.</summary>
         public void DeliverDirect(FloodMessage message, Link from)
@@ -172,6 +187,8 @@ namespace PSPeerChat
                 ReceivedBy = _node.Name,
                 Verified = verified,
                 Gateway = message.IsTextOrigin ? message.OriginId.ToString() : string.Empty,
+                Channel = message.Channel,
+                Private = message.IsSealed,
             };
         }
 

@@ -54,6 +54,22 @@ namespace PSPeerChat.Protocol
 
         public MessageFlags Flags { get; }
 
+        /// <summary>A MESSAGE's channel (protocol.md §3.2): '' for the lobby, and for ANNOUNCE and DIRECT.</summary>
+        public string Channel { get; internal set; } = string.Empty;
+
+        /// <summary>Where the channel's bytes sit in <see cref="Frame"/> and how many there are (a MESSAGE's; 0 otherwise).</summary>
+        internal int ChannelOffset { get; set; }
+
+        internal int ChannelLength { get; set; }
+
+        /// <summary>Where the text bytes (a sealed MESSAGE: nonce, ciphertext, tag) sit in <see cref="Frame"/>, and their length.</summary>
+        internal int PayloadOffset { get; set; }
+
+        internal int PayloadLength { get; set; }
+
+        /// <summary>True when the text is sealed with a private channel's key (flag bit 3, protocol.md §3.12).</summary>
+        public bool IsSealed => Type == FrameType.Message && (Flags & MessageFlags.Sealed) != 0;
+
         /// <summary>The text of a MESSAGE (or, once opened, of a DIRECT); null for an ANNOUNCE.</summary>
         public string Text { get; private set; }
 
@@ -62,6 +78,9 @@ namespace PSPeerChat.Protocol
 
         /// <summary>The seen key, read from the received bytes a moment ago: not hashed again.</summary>
         public void AdoptSeenKey(Id128 key) => _seenKey = key;
+
+        /// <summary>A sealed MESSAGE a member opened: its text is now known.</summary>
+        public void Unseal(string text) => Text = text;
 
         /// <summary>A DIRECT its recipient decrypted and verified: now the sender, its name and the text are known.</summary>
         public void Open(Id128 senderId, string senderName, string text)
@@ -96,11 +115,11 @@ namespace PSPeerChat.Protocol
 
         /// <summary>
         /// The line a plain text peer receives: "name: text\n" (protocol.md §5), built once and shared by every
-        /// text link; null for frames text peers do not get (announcements, direct messages).
+        /// text link; null for frames text peers do not get (announcements, direct messages, messages outside the lobby).
         /// </summary>
         public byte[] GetTextLine()
         {
-            if (Type != FrameType.Message) return null;
+            if (Type != FrameType.Message || Channel.Length != 0 || IsSealed) return null; // text peers live in the lobby (§5)
             byte[] line = _textLine;
             if (line == null)
             {

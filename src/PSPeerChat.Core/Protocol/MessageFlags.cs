@@ -11,5 +11,8 @@ namespace PSPeerChat.Protocol
         TextOrigin = 1,
         /// <summary>An 8-byte proof-of-work nonce sits before the hop count (protocol.md §3.10); MESSAGE and DIRECT only.</summary>
         ProofOfWork = 2,
+        // Bit 2 (0x04) is taken by the JSON content flag of another change of version 5; not used here.
+        /// <summary>The text bytes are sealed with a private channel's key (protocol.md §3.12); MESSAGE only.</summary>
+        Sealed = 8,
     }
 }

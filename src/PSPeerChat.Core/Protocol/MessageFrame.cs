@@ -6,7 +6,7 @@ namespace PSPeerChat.Protocol
     /// <summary>
     /// MESSAGE and ANNOUNCE, the signed flooded frames (protocol.md §3.2, §3.8). Body layout:
     /// type(1) flags(1) hopLimit(1) id(16) originId(16) timestampMs(8, signed) originKey(32) nameLength(1) name(n)
-    /// payload(rest) signature(64) [nonce(8)] hops(1). The signature covers every byte before it: all but the hop count,
+    /// [MESSAGE only: channelLength(1) channel(c)] payload(rest) signature(64) [nonce(8)] hops(1). The signature covers every byte before it: all but the hop count,
     /// which relays change, and which therefore sits last, and the proof-of-work nonce of a MESSAGE with flag bit 1
     /// (§3.10), found after signing. MESSAGE's payload is UTF-8 text; ANNOUNCE's is the X25519 key.
     /// </summary>
@@ -20,11 +20,33 @@ namespace PSPeerChat.Protocol
         private const int Trailer = NodeIdentity.SignatureSize + 1;
         public const int MinBody = NameLengthOffset + 1 + Trailer;
 
-        public static FloodMessage CreateMessage(NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text, bool sign = true)
+        /// <summary>
+        /// A MESSAGE on <paramref name="channel"/> ('' = the lobby); with <paramref name="channelKey"/> its text is sealed
+        /// with the private channel's key and flag bit 3 is set (protocol.md §3.12).
+        /// </summary>
+        public static FloodMessage CreateMessage(NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, string text, bool sign = true, string channel = ChannelName.Lobby, byte[] channelKey = null)
         {
+            channel = channel ?? ChannelName.Lobby;
+            string channelError = ChannelName.Check(channel);
+            if (channelError != null) throw new ArgumentException("Invalid channel: " + channelError + ".", nameof(channel));
+            byte[] channelBytes = Utf8.Strict.GetBytes(channel);
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
-            if (textBytes.Length > ProtocolLimits.MaxTextBytes) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + ProtocolLimits.MaxTextBytes + ".", nameof(text));
-            return Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, textBytes, sign, text ?? string.Empty);
+            int limit = channelKey == null ? ProtocolLimits.MaxTextBytes : ChannelSeal.MaxPlainBytes;
+            if (textBytes.Length > limit) throw new ArgumentException("The message is " + textBytes.Length + " UTF-8 bytes long; the limit is " + limit + (channelKey == null ? "" : " in a private channel") + ".", nameof(text));
+            byte[] payload = textBytes;
+            if (channelKey != null)
+            {
+                if (channel.Length == 0) throw new ArgumentException("The lobby cannot be private.", nameof(channel));
+                payload = ChannelSeal.Seal(channelKey, signer.NodeId, id, channelBytes, textBytes);
+                flags |= MessageFlags.Sealed;
+            }
+            else
+            {
+                flags &= ~MessageFlags.Sealed;
+            }
+            FloodMessage message = Create(FrameType.Message, signer, id, originName, timestampMs, hopLimit, flags, payload, sign, text ?? string.Empty, channelBytes);
+            message.Channel = channel;
+            return message;
         }
 
         public static FloodMessage CreateAnnounce(NodeIdentity signer, Id128 id, string name, long timestampMs, byte hopLimit)
@@ -35,14 +57,16 @@ namespace PSPeerChat.Protocol
         /// <summary>Bytes after the payload: the signature, the proof-of-work nonce when the flags carry one, the hop count.</summary>
         private static int TrailerOf(FrameType type, MessageFlags flags) => Trailer + (ProofOfWork.Carries(type, flags) ? ProofOfWork.NonceSize : 0);
 
-        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true, string text = null)
+        /// <summary>Encodes a MESSAGE (with its channel, <paramref name="channel"/> not null) or an ANNOUNCE (no channel field: its layout is that of version 4).</summary>
+        private static FloodMessage Create(FrameType type, NodeIdentity signer, Id128 id, string originName, long timestampMs, byte hopLimit, MessageFlags flags, byte[] payload, bool sign = true, string text = null, byte[] channel = null)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(originName ?? string.Empty);
             if (nameBytes.Length > ProtocolLimits.MaxNameBytes) throw new ArgumentException("The name is longer than " + ProtocolLimits.MaxNameBytes + " UTF-8 bytes.", nameof(originName));
             if (hopLimit == 0) throw new ArgumentOutOfRangeException(nameof(hopLimit), "The hop limit must be at least 1.");
 
             int trailer = TrailerOf(type, flags);
-            int body = NameLengthOffset + 1 + nameBytes.Length + payload.Length + trailer;
+            int channelField = channel == null ? 0 : 1 + channel.Length;
+            int body = NameLengthOffset + 1 + nameBytes.Length + channelField + payload.Length + trailer;
             byte[] frame = new byte[ProtocolLimits.LengthPrefix + body];
             BigEndian.WriteUInt32(frame, 0, (uint)body);
             int o = ProtocolLimits.LengthPrefix;
@@ -56,12 +80,25 @@ namespace PSPeerChat.Protocol
             frame[o + NameLengthOffset] = (byte)nameBytes.Length;
             int n = o + NameLengthOffset + 1;
             Buffer.BlockCopy(nameBytes, 0, frame, n, nameBytes.Length);
-            Buffer.BlockCopy(payload, 0, frame, n + nameBytes.Length, payload.Length);
+            n += nameBytes.Length;
+            if (channel != null)
+            {
+                frame[n] = (byte)channel.Length;
+                Buffer.BlockCopy(channel, 0, frame, n + 1, channel.Length);
+                n += channelField;
+            }
+            Buffer.BlockCopy(payload, 0, frame, n, payload.Length);
             int signed = body - trailer;
             if (sign) signer.Sign(frame, o, signed, frame, o + signed);
             frame[frame.Length - 1] = 1; // the origin's copy travels its first link; a proof's nonce is searched after (ProofOfWork.TrySolve)
 
-            return new FloodMessage(type, id, signer.NodeId, default, originName ?? string.Empty, timestampMs, 1, hopLimit, flags, text, frame);
+            return new FloodMessage(type, id, signer.NodeId, default, originName ?? string.Empty, timestampMs, 1, hopLimit, flags, text, frame)
+            {
+                ChannelOffset = channel == null ? 0 : n - channel.Length,
+                ChannelLength = channel?.Length ?? 0,
+                PayloadOffset = n,
+                PayloadLength = payload.Length,
+            };
         }
 
         /// <summary>Reads only the id (the same offset in MESSAGE, ANNOUNCE and DIRECT), so duplicates are dropped before anything else.</summary>
@@ -94,7 +131,8 @@ namespace PSPeerChat.Protocol
             var type = (FrameType)frame[o];
             var flags = (MessageFlags)frame[o + 1];
             int trailer = TrailerOf(type, flags);
-            if (bodyLength < NameLengthOffset + 1 + trailer)
+            int channelField = type == FrameType.Message ? 1 : 0; // a MESSAGE's channelLength byte (§3.2); ANNOUNCE has none
+            if (bodyLength < NameLengthOffset + 1 + channelField + trailer)
             {
                 error = "frame shorter than its header";
                 return null;
@@ -114,7 +152,39 @@ namespace PSPeerChat.Protocol
                 error = "name length out of range";
                 return null;
             }
-            int payloadLength = payloadEnd - nameOffset - nameLength;
+            int channelOffset = nameOffset + nameLength, channelLength = 0;
+            string channel = ChannelName.Lobby;
+            if (type == FrameType.Message)
+            {
+                // §3.2: channelLength (0..32) and channel after the name, inside the signature.
+                if (channelOffset >= payloadEnd)
+                {
+                    error = "frame shorter than its header";
+                    return null;
+                }
+                channelLength = frame[channelOffset++];
+                if (channelLength > ChannelName.MaxBytes || channelOffset + channelLength > payloadEnd)
+                {
+                    error = "channel length out of range";
+                    return null;
+                }
+                try
+                {
+                    channel = Utf8.Strict.GetString(frame, channelOffset, channelLength);
+                }
+                catch (ArgumentException)
+                {
+                    error = "channel is not UTF-8";
+                    return null;
+                }
+                if (ChannelName.Check(channel) != null)
+                {
+                    error = "invalid channel name";
+                    return null;
+                }
+            }
+            int payloadOffset = channelOffset + channelLength;
+            int payloadLength = payloadEnd - payloadOffset;
             if (type == FrameType.Announce && payloadLength != NodeIdentity.KeySize)
             {
                 error = "ANNOUNCE without a 32-byte key";
@@ -125,13 +195,19 @@ namespace PSPeerChat.Protocol
                 error = "text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
                 return null;
             }
+            bool isSealed = type == FrameType.Message && (flags & MessageFlags.Sealed) != 0;
+            if (isSealed && (payloadLength < ChannelSeal.Overhead || channelLength == 0))
+            {
+                error = "sealed text shorter than its nonce and tag, or in the lobby";
+                return null;
+            }
 
             string name;
             string text = null;
             try
             {
                 name = Utf8.CleanName(Utf8.Strict.GetString(frame, nameOffset, nameLength));
-                if (type == FrameType.Message) text = Utf8.Strict.GetString(frame, nameOffset + nameLength, payloadLength);
+                if (type == FrameType.Message && !isSealed) text = Utf8.Strict.GetString(frame, payloadOffset, payloadLength);
             }
             catch (ArgumentException)
             {
@@ -139,7 +215,14 @@ namespace PSPeerChat.Protocol
                 return null;
             }
             return new FloodMessage(type, Id128.Read(frame, o + IdOffset), Id128.Read(frame, o + OriginOffset), default, name,
-                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, flags, text, frame);
+                (long)BigEndian.ReadUInt64(frame, o + TimeOffset), hops, hopLimit, flags, text, frame)
+            {
+                Channel = channel,
+                ChannelOffset = channelOffset,
+                ChannelLength = channelLength,
+                PayloadOffset = payloadOffset,
+                PayloadLength = payloadLength,
+            };
         }
 
         /// <summary>True when the origin's key hashes to the origin id and signed every byte before the signature.</summary>

@@ -32,6 +32,9 @@ namespace PSPeerChat.Stats
         private long _dialBacksRefused;
         private long _dialBackAnswersIgnored;
         private long _linksShed;
+        private long _channelFiltered;
+        private long _sealedNotDelivered;
+        private long _sealedOpenFailed;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -56,6 +59,9 @@ namespace PSPeerChat.Stats
         public long DialBacksDone => Interlocked.Read(ref _dialBacksDone);
         public long DialBacksRefused => Interlocked.Read(ref _dialBacksRefused);
         public long DialBackAnswersIgnored => Interlocked.Read(ref _dialBackAnswersIgnored);
+        public long ChannelFilteredCount => Interlocked.Read(ref _channelFiltered);
+        public long SealedNotDeliveredCount => Interlocked.Read(ref _sealedNotDelivered);
+        public long SealedOpenFailedCount => Interlocked.Read(ref _sealedOpenFailed);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -77,6 +83,9 @@ namespace PSPeerChat.Stats
         public void DialBackDone() => Interlocked.Increment(ref _dialBacksDone);
         public void DialBackRefused() => Interlocked.Increment(ref _dialBacksRefused);
         public void DialBackAnswerIgnored() => Interlocked.Increment(ref _dialBackAnswersIgnored);
+        public void ChannelFiltered() => Interlocked.Increment(ref _channelFiltered);
+        public void SealedNotDelivered() => Interlocked.Increment(ref _sealedNotDelivered);
+        public void SealedOpenFailed() => Interlocked.Increment(ref _sealedOpenFailed);
 
         public void SendsDropped(int count)
         {
