@@ -1,20 +1,38 @@
 using System;
+using System.Globalization;
 using System.Management.Automation;
+using PSPeerChat.Content;
+using PSPeerChat.Protocol;
 
 namespace PSPeerChat.Commands
 {
-    /// <summary>Send-PeerMessage: broadcasts each text to every node of the network.</summary>
-    [Cmdlet(VerbsCommunications.Send, "PeerMessage")]
+    /// <summary>
+    /// Send-PeerMessage: broadcasts each text to every node of the network; any other object from the pipeline
+    /// (-InputObject) travels as JSON and arrives as a PSCustomObject in PeerMessage.Data (protocol.md §3.12).
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "PeerMessage", DefaultParameterSetName = TextSet)]
     [OutputType(typeof(PeerMessage))]
     public sealed class SendPeerMessageCommand : PeerCmdlet
     {
         private PeerNode _node;
         private bool _warnedAlone;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        private const string TextSet = "Text";
+        private const string ObjectSet = "Object";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TextSet)]
         [AllowEmptyString]
         [Alias("Message")]
         public string Text { get; set; }
+
+        /// <summary>An object to send as JSON, one message per pipeline object; a string is sent as text.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        public PSObject InputObject { get; set; }
+
+        /// <summary>How many levels of an object are expanded, like ConvertTo-Json -Depth (arrays count as a level).</summary>
+        [Parameter(ParameterSetName = ObjectSet)]
+        [ValidateRange(0, 31)]
+        public int Depth { get; set; } = 4;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [PeerNodeTransformation]
@@ -34,7 +52,13 @@ namespace PSPeerChat.Commands
         protected override void ProcessRecord()
         {
             _node = ResolveNode(Node);
-            if (string.IsNullOrWhiteSpace(Text))
+            string json = null;
+            if (ParameterSetName == ObjectSet)
+            {
+                if (InputObject?.BaseObject is string line) Text = line; // a string from the pipeline is text
+                else if ((json = ToJson()) == null) return;
+            }
+            if (json == null && string.IsNullOrWhiteSpace(Text))
             {
                 WriteVerbose("Skipped an empty line: there is nothing to send."); // Get-Content notes.txt | Send-PeerMessage
                 return;
@@ -46,7 +70,9 @@ namespace PSPeerChat.Commands
             }
             try
             {
-                PeerMessage sent = To == null ? _node.Broadcast(Text) : _node.SendDirect(To, Text);
+                PeerMessage sent = json != null
+                    ? (To == null ? _node.BroadcastJson(json) : _node.SendDirectJson(To, json))
+                    : (To == null ? _node.Broadcast(Text) : _node.SendDirect(To, Text));
                 if (PassThru) WriteObject(sent);
             }
             catch (AmbiguousRecipientException ex)
@@ -60,16 +86,42 @@ namespace PSPeerChat.Commands
             }
             catch (ArgumentException ex)
             {
-                WriteError(Error(new PSArgumentException(MessageOf(ex) + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
+                if (json != null) WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "ObjectNotSendable", ErrorCategory.InvalidArgument, InputObject));
+                else WriteError(Error(new PSArgumentException(MessageOf(ex) + " Split it into shorter messages.", ex), "MessageTooLong", ErrorCategory.InvalidArgument, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
             }
             catch (TimeoutException ex)
             {
-                WriteError(Error(ex, "ProofOfWorkTimeout", ErrorCategory.OperationTimeout, Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
+                WriteError(Error(ex, "ProofOfWorkTimeout", ErrorCategory.OperationTimeout, json != null ? (object)InputObject : Text.Length > 40 ? Text.Substring(0, 40) + "..." : Text));
             }
             catch (InvalidOperationException ex)
             {
                 WriteError(Error(ex, "NodeStopped", ErrorCategory.InvalidOperation, _node));
             }
+        }
+
+        /// <summary>
+        /// The input object as compact JSON within a message's 64,000 bytes (protocol.md §3.12); null after writing
+        /// the error that says how to shrink it (ObjectTooLarge) or what cannot be sent (ObjectNotSendable).
+        /// </summary>
+        private string ToJson()
+        {
+            try
+            {
+                string json = JsonWriter.Write(ObjectToContent.Convert(InputObject, Depth));
+                int bytes = Utf8.Strict.GetByteCount(json);
+                if (bytes <= ProtocolLimits.MaxTextBytes) return json;
+                throw new ObjectTooLargeException("The object is " + bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes as JSON; a message holds at most "
+                    + ProtocolLimits.MaxTextBytes.ToString("N0", CultureInfo.InvariantCulture) + ". Send fewer properties (Select-Object Name, Id), a lower -Depth (now " + Depth + "), or fewer items at a time.");
+            }
+            catch (ObjectTooLargeException ex)
+            {
+                WriteError(Error(new PSArgumentException(ex.Message, ex), "ObjectTooLarge", ErrorCategory.InvalidArgument, InputObject));
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(Error(new PSArgumentException(MessageOf(ex), ex), "ObjectNotSendable", ErrorCategory.InvalidArgument, InputObject));
+            }
+            return null;
         }
     }
 }
