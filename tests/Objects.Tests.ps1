@@ -43,10 +43,11 @@ Describe 'Objects between two nodes' {
         }
     }
 
-    It 'keeps sending a string from the pipeline as text, a line of Get-Content included' {
+    It 'keeps sending a string from the pipeline as text, a line of Get-Content included, and skips a null' {
         $file = Join-Path $TestDrive 'notes.txt'
         Set-Content -Path $file -Value 'from a file'
         'hello' | Send-PeerMessage -Node $a
+        $null | Send-PeerMessage -Node $a # nothing to send
         Get-Content -Path $file | Send-PeerMessage -Node $a
 
         $got = @(Receive-PeerMessage -Node $b -Wait -Count 2 -Timeout 10)

@@ -27,6 +27,7 @@ namespace PSPeerChat.Commands
 
         /// <summary>An object to send as JSON, one message per pipeline object; a string is sent as text.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        [AllowNull]
         public PSObject InputObject { get; set; }
 
         /// <summary>How many levels of an object are expanded, like ConvertTo-Json -Depth (arrays count as a level).</summary>
@@ -55,7 +56,12 @@ namespace PSPeerChat.Commands
             string json = null;
             if (ParameterSetName == ObjectSet)
             {
-                if (InputObject?.BaseObject is string line) Text = line; // a string from the pipeline is text
+                if (InputObject == null)
+                {
+                    WriteVerbose("Skipped a null: there is nothing to send.");
+                    return;
+                }
+                if (InputObject.BaseObject is string line) Text = line; // a string from the pipeline is text
                 else if ((json = ToJson()) == null) return;
             }
             if (json == null && string.IsNullOrWhiteSpace(Text))
