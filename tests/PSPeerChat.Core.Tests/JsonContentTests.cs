@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using CsCheck;
 using PSPeerChat.Content;
 using Xunit;
 
@@ -204,6 +205,34 @@ namespace PSPeerChat.Core.Tests
             Parse("{\"" + new string('n', 1024) + "\":1}");
             Assert.Contains("longer than 1024", Refused("{\"" + new string('n', 1025) + "\":1}"));
             Assert.False(JsonReader.TryParse(null, out _, out _, out _));
+        }
+
+        [Fact]
+        public void Mutated_documents_are_read_or_refused_never_thrown_and_what_is_read_writes_back_stably()
+        {
+            string seed = JsonWriter.Write(Sample());
+            const string alphabet = "{}[]\",:0123456789.eE+-tfnulrsa \\/\t\nu\ud800\udc00é";
+            Gen.Select(Gen.Int[0, 8], Gen.Int[0, int.MaxValue]).Sample((changes, salt) =>
+            {
+                var random = new Random(salt);
+                var sb = new StringBuilder(seed);
+                for (int c = 0; c < changes && sb.Length > 0; c++)
+                {
+                    int at = random.Next(sb.Length);
+                    char ch = alphabet[random.Next(alphabet.Length)];
+                    switch (random.Next(3))
+                    {
+                        case 0: sb[at] = ch; break;
+                        case 1: sb.Insert(at, ch); break;
+                        default: sb.Remove(at, 1); break;
+                    }
+                }
+                string json = sb.ToString();
+                if (!JsonReader.TryParse(json, out object tree, out _, out _)) return;
+                string written = JsonWriter.Write(tree);
+                Assert.True(JsonReader.TryParse(written, out object again, out _, out string error), error);
+                Assert.Equal(written, JsonWriter.Write(again));
+            }, iter: 2000);
         }
 
         [Fact]
