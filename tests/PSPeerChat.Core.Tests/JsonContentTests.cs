@@ -141,6 +141,22 @@ namespace PSPeerChat.Core.Tests
         [InlineData("{\"name\":1,\"n\\u0061me\":2}")]
         public void Duplicate_property_names_are_refused_ignoring_case(string json) => Assert.Contains("duplicate property name", Refused(json));
 
+        [Theory]
+        [InlineData(2)]
+        [InlineData(8)]
+        [InlineData(9)]
+        [InlineData(40)]
+        public void A_duplicate_name_is_found_in_small_and_large_objects(int properties)
+        {
+            var names = Enumerable.Range(0, properties).Select(i => "\"p" + i + "\":" + i).ToList();
+            Assert.Equal(properties, ((JsonObject)Parse("{" + string.Join(",", names) + "}")).Count);
+            foreach (int dup in new[] { 0, properties / 2, properties - 1 })
+            {
+                string json = "{" + string.Join(",", names) + ",\"P" + dup + "\":true}";
+                Assert.Contains("duplicate property name 'P" + dup + "'", Refused(json));
+            }
+        }
+
         [Fact]
         public void A_type_name_in_the_input_stays_a_property_of_a_bag()
         {

@@ -107,7 +107,7 @@ namespace PSPeerChat.Content
             if (depth > JsonLimits.MaxDepth) return Fail("nested deeper than " + JsonLimits.MaxDepth);
             _i++; // {
             var result = new JsonObject();
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            HashSet<string> names = null; // only past SmallObject properties: small objects are scanned
             SkipSpace();
             if (_i < _s.Length && _s[_i] == '}')
             {
@@ -121,7 +121,7 @@ namespace PSPeerChat.Content
                 if (_i >= _s.Length || _s[_i] != '"') return Fail("a property name was expected");
                 if (!ReadString(JsonLimits.MaxNameChars, out string name)) return false;
                 if (name.Length == 0) return Fail("empty property name");
-                if (!names.Add(name)) return Fail("duplicate property name '" + name + "' (names are compared ignoring case)");
+                if (!IsNewName(result, ref names, name)) return Fail("duplicate property name '" + name + "' (names are compared ignoring case)");
                 SkipSpace();
                 if (_i >= _s.Length || _s[_i] != ':') return Fail("':' was expected");
                 _i++;
@@ -140,6 +140,26 @@ namespace PSPeerChat.Content
                 value = result;
                 return true;
             }
+        }
+
+        private const int SmallObject = 8;
+
+        /// <summary>False when <paramref name="name"/> is already a property of <paramref name="bag"/>, ignoring case.</summary>
+        private static bool IsNewName(JsonObject bag, ref HashSet<string> names, string name)
+        {
+            if (names != null) return names.Add(name);
+            IReadOnlyList<KeyValuePair<string, object>> properties = bag.Properties;
+            for (int k = 0; k < properties.Count; k++)
+            {
+                if (string.Equals(properties[k].Key, name, StringComparison.OrdinalIgnoreCase)) return false;
+            }
+            if (properties.Count >= SmallObject)
+            {
+                names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                for (int k = 0; k < properties.Count; k++) names.Add(properties[k].Key);
+                names.Add(name);
+            }
+            return true;
         }
 
         private bool ReadArray(int depth, out object value)
