@@ -285,6 +285,23 @@ Describe 'Enter-PeerChat in a terminal (tmux)' -Skip:$NoTmux {
         Wait-Screen -Target textT -Because "the text peer receives B's line through A as 'ben: text'" -Pattern '^ben: ben to everyone$' | Out-Null
     }
 
+    It 'an object sent through the pipeline shows as one compact line in the consoles, and the text peer gets its JSON' {
+        # A node of this test process joins A, sends an object and leaves again (so A is back at two peers).
+        $olga = Start-PeerNode -Name olga -Port 0 -TargetPeers 0
+        try {
+            $null = Connect-Peer -Node $olga -Address "127.0.0.1:$($Chat.PortA)" -ErrorAction Stop
+            [pscustomobject]@{ Name = 'pwsh'; Id = 42; Tags = @('a', 'b') } | Send-PeerMessage -Node $olga
+            $line = "^$($Chat.Time) olga \($($Chat.HexId)\): @\{Name=pwsh; Id=42; Tags=\[a, b\]\}$"
+            Wait-Screen -Target chatA -Because 'A shows the object as a compact line' -Pattern $line | Out-Null
+            Wait-Screen -Target chatB -Because 'B shows the object flooded on through A' -Pattern $line | Out-Null
+            Wait-Screen -Target textT -Because 'the text peer gets the JSON as its line' -Pattern '^olga: \{"Name":"pwsh","Id":42,"Tags":\["a","b"\]\}$' | Out-Null
+        }
+        finally {
+            Stop-PeerNode -Node $olga -Confirm:$false
+        }
+        Wait-Screen -Target chatA -Because 'olga left A' -Pattern "^\*\*\* olga \($($Chat.HexId)\) left \(.+\)$" | Out-Null
+    }
+
     It '/msg ben sends a direct message that B shows as [direct] and nobody else sees' {
         Send-Text chatA '/msg ben secret'
         Wait-Screen -Target chatB -Because 'B shows the direct message' -Pattern "^$($Chat.Time) \[direct\] ana \($($Chat.IdA)\): secret$" | Out-Null

@@ -14,7 +14,50 @@ namespace PSPeerChat
         /// <summary>The name the origin gave itself (names are not unique; From is).</summary>
         public string FromName { get; internal set; }
 
+        /// <summary>The text; for an object message (<see cref="IsObject"/>), the object as compact JSON.</summary>
         public string Text { get; internal set; }
+
+        /// <summary>True when the message carries an object (Send-PeerMessage -InputObject): <see cref="Data"/> holds it.</summary>
+        public bool IsObject { get; internal set; }
+
+        /// <summary>
+        /// The object of an object message, rebuilt from its JSON as property bags (in PowerShell a PSCustomObject, arrays
+        /// as object[]; never a .NET type the sender named); null for a text message. Built on first access by the
+        /// converter the module installs (<see cref="DataConverter"/>); without it, the engine's neutral tree.
+        /// </summary>
+        public object Data
+        {
+            get
+            {
+                if (!IsObject) return null;
+                lock (_dataGate)
+                {
+                    if (!_dataBuilt)
+                    {
+                        Func<object, object> convert = DataConverter;
+                        _data = convert == null ? Content : convert(Content);
+                        _dataBuilt = true;
+                    }
+                    return _data;
+                }
+            }
+        }
+
+        private readonly object _dataGate = new object();
+        private object _data;
+        private bool _dataBuilt;
+
+        /// <summary>The parsed JSON of an object message: the engine's neutral tree (Content.JsonObject, object[], string, numbers, bool, null).</summary>
+        internal object Content { get; set; }
+
+        /// <summary>Values in <see cref="Content"/>, for <see cref="SizeBytes"/>.</summary>
+        internal int ContentValues { get; set; }
+
+        /// <summary>
+        /// Turns the neutral tree into what <see cref="Data"/> shows; the PowerShell module installs its PSCustomObject
+        /// builder at import (the engine has no PowerShell). Process-wide; null: Data is the tree itself.
+        /// </summary>
+        internal static Func<object, object> DataConverter { get; set; }
 
         /// <summary>When the origin sent it, by the origin's clock.</summary>
         public DateTimeOffset SentAt { get; internal set; }
@@ -65,6 +108,7 @@ namespace PSPeerChat
         /// inbox and the event queue are bounded by this as well as by count.
         /// </summary>
         internal long SizeBytes => 200 + 2L * ((Text?.Length ?? 0) + (FromName?.Length ?? 0) + (From?.Length ?? 0) + (Via?.Length ?? 0)
-            + (Id?.Length ?? 0) + (ReceivedBy?.Length ?? 0) + (To?.Length ?? 0) + (Gateway?.Length ?? 0) + (Channel?.Length ?? 0));
+            + (Id?.Length ?? 0) + (ReceivedBy?.Length ?? 0) + (To?.Length ?? 0) + (Gateway?.Length ?? 0) + (Channel?.Length ?? 0))
+            + 64L * ContentValues + (IsObject ? 2L * (Text?.Length ?? 0) : 0); // the tree: its values and strings (twice: tree and Data)
     }
 }

@@ -26,6 +26,12 @@ namespace PSPeerChat
         /// <summary>Forged or altered frames: bad signatures (their link is closed), failed handshake proofs, direct messages to this node that fail to decrypt or verify (dropped only).</summary>
         public long InvalidSignatures => Stats.InvalidSignatures;
 
+        /// <summary>
+        /// Object messages (broadcast or direct, protocol.md §3.13) whose JSON did not parse within the bounds (depth 32,
+        /// 10,000 values, strict RFC 8259, names unique ignoring case): not delivered; the link stays.
+        /// </summary>
+        public long InvalidObjects => Stats.InvalidObjects;
+
         /// <summary>Signed frames refused because their timestamp is outside the acceptance window (replays, or badly wrong clocks).</summary>
         public long ReplaysRefused => Stats.ReplaysRefused;
 
@@ -122,6 +128,35 @@ namespace PSPeerChat
             if (text == null) throw new ArgumentNullException(nameof(text));
             EnsureRunning();
             return _messaging.SendDirect(recipient, text);
+        }
+
+        /// <summary>
+        /// Broadcasts an object as its JSON <paramref name="json"/> (protocol.md §3.13) on <paramref name="channel"/> ('' or
+        /// null: the lobby): MESSAGE flag bit 2; receivers get it as PeerMessage.Data. Like <see cref="Broadcast(string, string)"/> otherwise.
+        /// </summary>
+        /// <exception cref="ArgumentException">The JSON does not parse within the bounds receivers enforce, or it is longer than 64,000 UTF-8 bytes; or the channel name is invalid.</exception>
+        public PeerMessage BroadcastJson(string json, string channel = null)
+        {
+            CheckJson(json);
+            string name = Protocol.ChannelName.Parse(channel, nameof(channel));
+            EnsureRunning();
+            return _messaging.Broadcast(json, name, Protocol.MessageFlags.Json);
+        }
+
+        /// <summary>Sends an object as its JSON to one node, end-to-end encrypted (<see cref="SendDirect"/>, §3.13).</summary>
+        /// <exception cref="ArgumentException">The recipient is unknown or ambiguous, or the JSON is invalid or too long.</exception>
+        public PeerMessage SendDirectJson(string recipient, string json)
+        {
+            CheckJson(json);
+            EnsureRunning();
+            return _messaging.SendDirect(recipient, json, Protocol.MessageFlags.Json);
+        }
+
+        /// <summary>Refuses to send what every receiver would drop.</summary>
+        private static void CheckJson(string json)
+        {
+            if (json == null) throw new ArgumentNullException(nameof(json));
+            if (!Content.JsonReader.TryParse(json, out _, out _, out string error)) throw new ArgumentException("The JSON is not valid for an object message: " + error + ".", nameof(json));
         }
 
         /// <summary>Moves up to <paramref name="max"/> waiting messages into <paramref name="into"/> at once; returns how many.</summary>

@@ -237,7 +237,7 @@ namespace PSPeerChat.Commands
         {
             string who = message.Protocol == PeerProtocol.Text ? message.FromName + " (text)" : message.FromName + " (" + message.FromShortId + ")";
             string direct = !message.IsDirect ? string.Empty : message.Hops == 0 ? "[to " + message.To.Substring(0, 8) + "] " : "[direct] ";
-            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + ChannelPrefix(message) + direct + Clean(who) + ": " + Clean(message.Text);
+            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + ChannelPrefix(message) + direct + Clean(who) + ": " + Clean(message.IsObject ? DataLine.Render(message.Data) : message.Text);
         }
 
         // A remote text must not drive the terminal (escape sequences, bells, carriage returns).

@@ -158,7 +158,7 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
-        public void The_plaintext_holds_the_text_length_after_the_name_then_text_and_signature()
+        public void The_plaintext_holds_the_content_flags_and_the_text_length_after_the_name_then_text_and_signature()
         {
             byte[] frame = Create("hello there", "ann").Frame;
             byte[] plain = DirectPlaintext.Open(frame, Recipient);
@@ -167,9 +167,36 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(Sender.SigningPublicKey, plain.Skip(16).Take(32).ToArray());
             Assert.Equal(3, plain[DirectPlaintext.NameLengthAt]);
             Assert.Equal("ann", Encoding.UTF8.GetString(plain, 49, 3));
-            Assert.Equal(new byte[] { 0, 11 }, plain.Skip(52).Take(2).ToArray()); // big-endian
-            Assert.Equal("hello there", Encoding.UTF8.GetString(plain, 54, 11));
-            Assert.Equal(54 + 11 + 64, plain.Length); // the signature ends it: no padding unless asked for
+            Assert.Equal(0, plain[52]); // contentFlags: text (§3.13)
+            Assert.Equal(new byte[] { 0, 11 }, plain.Skip(53).Take(2).ToArray()); // big-endian
+            Assert.Equal("hello there", Encoding.UTF8.GetString(plain, 55, 11));
+            Assert.Equal(55 + 11 + 64, plain.Length); // the signature ends it: no padding unless asked for
+
+            byte[] json = DirectFrame.Create(Sender, "ann", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, "{}", content: MessageFlags.Json).Frame;
+            Assert.Equal((byte)MessageFlags.Json, DirectPlaintext.Open(json, Recipient)[52]);
+            Assert.Equal(0, json[ProtocolLimits.LengthPrefix + 1]); // not in the clear header: relays do not learn it is an object
+            FloodMessage m = Decode(json);
+            Assert.True(Opens(m, Recipient, out string error), error);
+            Assert.Equal(MessageFlags.Json, m.ContentFlags);
+        }
+
+        [Fact]
+        public void Unknown_content_flag_bits_are_ignored_and_the_flags_are_signed()
+        {
+            // A sender of a later version may set other bits: the recipient reads bit 2 only.
+            FloodMessage later = Decode(DirectFrame.Create(Sender, "s", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, "{}", content: (MessageFlags)0x84).Frame);
+            Assert.True(Opens(later, Recipient, out string error), error);
+            Assert.Equal(MessageFlags.Json, later.ContentFlags);
+            FloodMessage other = Decode(DirectFrame.Create(Sender, "s", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, "text", content: (MessageFlags)0x80).Frame);
+            Assert.True(Opens(other, Recipient, out error), error);
+            Assert.Equal(MessageFlags.None, other.ContentFlags);
+
+            // Nobody but the sender can flip them: they are inside the signature.
+            byte[] frame = Create("plain", "s").Frame;
+            byte[] plain = DirectPlaintext.Open(frame, Recipient);
+            plain[DirectPlaintext.ContentFlagsAt(plain)] = (byte)MessageFlags.Json;
+            Assert.False(Opens(Decode(DirectPlaintext.Seal(frame, Recipient, plain)), Recipient, out error));
+            Assert.Equal("DIRECT with a bad sender signature", error);
         }
 
         [Fact]
@@ -245,13 +272,13 @@ namespace PSPeerChat.Core.Tests
 
         [Theory]
         [InlineData(1, 256)]
-        [InlineData(32, 256)]    // 219 + 5 + 32: exactly full
-        [InlineData(33, 512)]
+        [InlineData(31, 256)]    // 220 + 5 + 31: exactly full
+        [InlineData(32, 512)]
         [InlineData(100, 512)]
         [InlineData(300, 1024)]
         [InlineData(1500, 2048)]
-        [InlineData(1824, 2048)] // exactly full
-        [InlineData(1825, 4096)] // above 2048: multiples of 2048
+        [InlineData(1823, 2048)] // exactly full
+        [InlineData(1824, 4096)] // above 2048: multiples of 2048
         [InlineData(3000, 4096)]
         [InlineData(9000, 10240)]
         [InlineData(ProtocolLimits.MaxTextBytes, 65536)] // the next multiple is the frame limit itself
@@ -264,7 +291,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal((uint)body, BigEndian.ReadUInt32(frame, 0));
             byte[] plain = DirectPlaintext.Open(frame, Recipient);
             Assert.Equal(textBytes, DirectPlaintext.TextLength(plain));
-            Assert.Equal(body - 219 - 5 - textBytes, DirectPlaintext.PaddingLength(plain));
+            Assert.Equal(body - 220 - 5 - textBytes, DirectPlaintext.PaddingLength(plain));
             Assert.All(plain.Skip(plain.Length - DirectPlaintext.PaddingLength(plain)), b => Assert.Equal(0, b));
 
             FloodMessage m = Decode(frame);
@@ -281,7 +308,7 @@ namespace PSPeerChat.Core.Tests
 
             FloodMessage m = Padded(text, name, MessageFlags.ProofOfWork);
 
-            Assert.Equal(ProtocolLimits.MaxFrameBody, Frames.BodyLength(m.Frame)); // 64,291 unpadded
+            Assert.Equal(ProtocolLimits.MaxFrameBody, Frames.BodyLength(m.Frame)); // 64,292 unpadded
             FloodMessage relayed = Decode(m.Frame);
             Assert.True(Opens(relayed, Recipient, out string error), error);
             Assert.Equal(text, relayed.Text);
@@ -304,8 +331,8 @@ namespace PSPeerChat.Core.Tests
         {
             const string text = "grüße – こんにちは 👋🏽";
             FloodMessage created = DirectFrame.Create(Sender, "Zoë", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, 1_700_000_000_000, 32, text, pad: pad);
-            int unpadded = 219 + Encoding.UTF8.GetByteCount("Zoë") + Encoding.UTF8.GetByteCount(text);
-            Assert.Equal(259, unpadded); // 3 bytes past the smallest class
+            int unpadded = 220 + Encoding.UTF8.GetByteCount("Zoë") + Encoding.UTF8.GetByteCount(text);
+            Assert.Equal(260, unpadded); // 4 bytes past the smallest class
 
             Assert.Equal(pad ? 512 : unpadded, Frames.BodyLength(created.Frame));
             FloodMessage m = Decode(created.Frame);

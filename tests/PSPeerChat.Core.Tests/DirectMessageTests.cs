@@ -90,7 +90,7 @@ namespace PSPeerChat.Core.Tests
             await Eventually.UntilAsync(() => net[0].GetDirectory().Any(e => e.Id == net[2].Id && e.CanReceiveDirect), Wait, "the sender's directory knows the recipient", net.DescribeDirectories);
             Assert.True(net[0].PadDirectMessages); // the default
 
-            // Body 219 + 10 (the name) + text bytes, padded: 231 and 251 to 256, 331 to 512, 1,529 to 2,048, 4,229 to 6,144.
+            // Body 220 + 10 (the name) + text bytes, padded: 232 and 252 to 256, 332 to 512, 1,530 to 2,048, 4,230 to 6,144.
             var texts = new[] { "hi", "see you at the mill, 6", "ünïcødé 🦉 " + new string('.', 85), new string('x', 1300), new string('y', 4000) };
             var classes = new[] { 256, 256, 512, 2048, 6144 };
             PeerMessage[] sent = texts.Select(t => net[0].SendDirect(net[2].Id, t)).ToArray();
@@ -141,8 +141,8 @@ namespace PSPeerChat.Core.Tests
 
             await Eventually.UntilAsync(() => spy.CapturedFrames().Count(b => b[0] == (byte)FrameType.Direct) == 2, Wait, "the spy got both frames");
             byte[] Frame(PeerMessage m) => spy.CapturedFrames().Single(b => b[0] == (byte)FrameType.Direct && Id128.Read(b, Frames.BodyId).ToString() == m.Id);
-            Assert.Equal(512, Frame(padded).Length); // 219 + 4 + 36 = 259: the next class
-            Assert.Equal(219 + "no-pad".Length + "unpadded, for a node that pads".Length, Frame(unpadded).Length); // its length shows
+            Assert.Equal(512, Frame(padded).Length); // 220 + 4 + 36 = 260: the next class
+            Assert.Equal(220 + "no-pad".Length + "unpadded, for a node that pads".Length, Frame(unpadded).Length); // its length shows
         }
 
         [Theory]

@@ -20,10 +20,10 @@ namespace PSPeerChat.Core.Tests
         public const int HeaderSize = 87;
         private const int TagSize = 16;
 
-        /// <summary>Plaintext offsets (§3.9): senderId(16) senderKey(32) nameLength(1) name(n) textLength(2) text(t) signature(64) padding.</summary>
+        /// <summary>Plaintext offsets (§3.9): senderId(16) senderKey(32) nameLength(1) name(n) contentFlags(1) textLength(2) text(t) signature(64) padding.</summary>
         public const int NameLengthAt = 48;
 
-        private static readonly byte[] Info = Encoding.ASCII.GetBytes("PSPeerChat direct v4");
+        private static readonly byte[] Info = Encoding.ASCII.GetBytes("PSPeerChat direct v5");
 
         /// <summary>Decrypts a whole DIRECT frame as <paramref name="recipient"/>; throws when the tag fails.</summary>
         public static byte[] Open(byte[] frame, NodeIdentity recipient)
@@ -53,8 +53,11 @@ namespace PSPeerChat.Core.Tests
             return sealedFrame;
         }
 
-        /// <summary>Where the text's length field sits in a plaintext: after the name.</summary>
-        public static int TextLengthAt(byte[] plain) => NameLengthAt + 1 + plain[NameLengthAt];
+        /// <summary>Where the content flags sit in a plaintext: right after the name (§3.9, §3.13).</summary>
+        public static int ContentFlagsAt(byte[] plain) => NameLengthAt + 1 + plain[NameLengthAt];
+
+        /// <summary>Where the text's length field sits in a plaintext: after the name and the content flags.</summary>
+        public static int TextLengthAt(byte[] plain) => ContentFlagsAt(plain) + 1;
 
         /// <summary>The text's length field of a plaintext.</summary>
         public static int TextLength(byte[] plain) => BigEndian.ReadUInt16(plain, TextLengthAt(plain));
@@ -65,7 +68,7 @@ namespace PSPeerChat.Core.Tests
         /// <summary>The proof-of-work nonce (flag bit 1) and the hop count after the tag.</summary>
         private static int Trailer(byte[] frame) => ((frame[ProtocolLimits.LengthPrefix + 1] & (byte)MessageFlags.ProofOfWork) != 0 ? ProofOfWork.NonceSize : 0) + 1;
 
-        /// <summary>k = HKDF-SHA256(IKM = X25519(recipient, ephemeral), salt = ephemeral ‖ recipient's public key, info = "PSPeerChat direct v4").</summary>
+        /// <summary>k = HKDF-SHA256(IKM = X25519(recipient, ephemeral), salt = ephemeral ‖ recipient's public key, info = "PSPeerChat direct v5").</summary>
         private static byte[] Key(byte[] frame, NodeIdentity recipient)
         {
             int ephemeralAt = ProtocolLimits.LengthPrefix + EphemeralAt;

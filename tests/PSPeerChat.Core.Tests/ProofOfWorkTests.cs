@@ -165,8 +165,8 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Theory]
-        [InlineData("for your eyes", 256)]                 // 219 + 5 + 13 + 8 = 245
-        [InlineData("twenty-nine bytes of text ...", 512)] // 219 + 5 + 29 + 8 = 261: the nonce pushes it into the next class
+        [InlineData("for your eyes", 256)]                 // 220 + 5 + 13 + 8 = 246
+        [InlineData("twenty-nine bytes of text ...", 512)] // 220 + 5 + 29 + 8 = 262: the nonce pushes it into the next class
         public void A_padded_proven_DIRECT_counts_the_nonce_in_its_size_class_and_opens(string text, int body)
         {
             FloodMessage sent = DirectFrame.Create(Fixed, "alice", Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, Time, 32, text, MessageFlags.ProofOfWork, pad: true);
@@ -189,7 +189,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal("frame shorter than its header", error);
 
             byte[] direct = DirectFrame.Create(Fixed, string.Empty, Id128.NewRandom(), Recipient.NodeId, Recipient.EncryptionPublicKey, Time, 32, string.Empty).Frame;
-            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 219 bytes, 227 needed with the bit
+            direct[ProtocolLimits.LengthPrefix + 1] = (byte)MessageFlags.ProofOfWork; // 220 bytes, 228 needed with the bit
             Assert.Null(DirectFrame.TryDecode(direct, ProtocolLimits.LengthPrefix, Frames.BodyLength(direct), out error));
 
             byte[] announce = MessageFrame.CreateAnnounce(Fixed, Id128.NewRandom(), "alice", Time, 32).Frame;

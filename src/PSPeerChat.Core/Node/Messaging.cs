@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PSPeerChat.Content;
 using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 using PSPeerChat.Inbox;
@@ -46,14 +47,18 @@ namespace PSPeerChat
         /// <summary>Flag bit 1 when this node proves what it sends (protocol.md §3.10).</summary>
         private MessageFlags Work => Options.ProofOfWork > 0 ? MessageFlags.ProofOfWork : MessageFlags.None;
 
-        /// <summary>A broadcast on <paramref name="channel"/> (a valid name, '' = the lobby), sealed when the node holds the channel's key (§3.12).</summary>
-        public PeerMessage Broadcast(string text, string channel)
+        /// <summary>
+        /// A broadcast on <paramref name="channel"/> (a valid name, '' = the lobby), sealed when the node holds the channel's
+        /// key (§3.12); <paramref name="content"/> is <see cref="MessageFlags.Json"/> when <paramref name="text"/> is an
+        /// object's JSON (§3.13), checked by the caller.
+        /// </summary>
+        public PeerMessage Broadcast(string text, string channel, MessageFlags content = MessageFlags.None)
         {
             byte[] key = _channels.KeyOf(channel);
             FloodMessage message;
             try
             {
-                message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, Work, text, Options.SignMessages, channel, key);
+                message = MessageFrame.CreateMessage(_node.Identity, Id128.NewRandom(), _node.Name, _clock.UnixNowMs(), Options.HopLimit, Work | content, text, Options.SignMessages, channel, key);
             }
             finally
             {
@@ -65,12 +70,12 @@ namespace PSPeerChat
             return ToPeerMessage(message, null, 0, verified: Options.SignMessages);
         }
 
-        public PeerMessage SendDirect(string recipient, string text)
+        public PeerMessage SendDirect(string recipient, string text, MessageFlags content = MessageFlags.None)
         {
             PeerDirectoryEntry target = ResolveRecipient(recipient);
             Id128.TryParse(target.Id, out Id128 recipientId);
             if (!_directory.TryGetEncryptionKey(recipientId, out byte[] key)) throw new ArgumentException("The node " + target + " has not announced an encryption key yet; wait for its announcement (Get-PeerDirectory) and try again.", nameof(recipient));
-            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text, Work, Options.PadDirectMessages);
+            FloodMessage message = DirectFrame.Create(_node.Identity, _node.Name, Id128.NewRandom(), recipientId, key, _clock.UnixNowMs(), Options.HopLimit, text, Work, Options.PadDirectMessages, content);
             ProveOrThrow(message);
             Originate(message, null, (int)Options.SendWait.TotalMilliseconds);
             _stats.MessageSent();
@@ -149,16 +154,19 @@ namespace PSPeerChat
             else _stats.TextLineDropped();
         }
 
-        /// <summary>A broadcast the flood receiver accepted (and relayed): delivered when its channel is one this node shows (§3.12).</summary>
+        /// <summary>A broadcast the flood receiver accepted (and relayed): delivered when its channel is one this node shows (§3.12) and, for an object, its JSON reads (§3.13).</summary>
         public void Deliver(FloodMessage message, Link from, bool verified)
         {
-            if (_channels.Admit(message)) DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+            if (!_channels.Admit(message)) return;
+            PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified);
+            if (delivered != null) DeliverToInbox(delivered);
         }
 
         /// <summary>A DIRECT for this node, opened and verified.</summary>
         public void DeliverDirect(FloodMessage message, Link from)
         {
             PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified: true);
+            if (delivered == null) return;
             delivered.IsDirect = true;
             delivered.To = _node.Id;
             DeliverToInbox(delivered);
@@ -171,10 +179,26 @@ namespace PSPeerChat
             _events.RaiseMessageReceived(delivered);
         }
 
+        /// <summary>
+        /// The message as the user sees it; for an object (§3.13) with its JSON parsed into the neutral tree. Null when
+        /// that JSON does not parse within the bounds: not delivered, counted in InvalidObjects. The frame was signed
+        /// and already relayed (relays do not read the text); the link stays, it is no link fault.
+        /// </summary>
         private PeerMessage ToPeerMessage(FloodMessage message, Link from, int hops, bool verified)
         {
+            object tree = null;
+            int values = 0;
+            bool isObject = (message.ContentFlags & MessageFlags.Json) != 0;
+            if (isObject && !JsonReader.TryParse(message.Text, out tree, out values, out _))
+            {
+                _stats.InvalidObject();
+                return null;
+            }
             return new PeerMessage
             {
+                IsObject = isObject,
+                Content = tree,
+                ContentValues = values,
                 Id = message.Id.ToString(),
                 From = message.IsTextOrigin ? message.OriginName : message.OriginId.ToString(),
                 FromName = message.OriginName,

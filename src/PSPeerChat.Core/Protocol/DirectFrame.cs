@@ -18,7 +18,8 @@ namespace PSPeerChat.Protocol
     /// The key is HKDF-SHA256 of X25519(ephemeral, recipient), so only the recipient can read it; the sender's id,
     /// key, name and signature travel inside the ciphertext, so relays learn neither the text nor the sender.
     /// The plaintext may end in zero bytes of padding after the signature (protocol.md §3.9): the text's length is a
-    /// field of its own, so the frame's length need not tell it.
+    /// field of its own, so the frame's length need not tell it. A contentFlags byte before it says whether the text
+    /// is a JSON object (bit 2, §3.13): inside the ciphertext, so relays do not learn it.
     /// The clear header, nonce included, is the AEAD's associated data: nobody can move the message to another
     /// recipient or time without the recipient noticing.
     /// </summary>
@@ -31,20 +32,22 @@ namespace PSPeerChat.Protocol
         private const int NonceSize = 12;
         private const int HeaderSize = NonceOffset + NonceSize;
         private const int TagSize = 16;
-        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) textLength(2) text(t) signature(64) padding(zero bytes).
+        // Plain part: senderId(16) senderKey(32) nameLength(1) name(n) contentFlags(1) textLength(2) text(t) signature(64) padding(zero bytes).
+        private const int ContentFlagsSize = 1;
         private const int TextLengthSize = 2;
-        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + TextLengthSize + NodeIdentity.SignatureSize;
+        private const int PlainFixed = Id128.Size + NodeIdentity.KeySize + 1 + ContentFlagsSize + TextLengthSize + NodeIdentity.SignatureSize;
         public const int MinBody = HeaderSize + TagSize + PlainFixed + 1;
-        // "v4": the plaintext layout of protocol version 4 (textLength, padding); a frame of another layout fails the tag.
-        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v4");
+        // "v5": the plaintext layout of protocol version 5 (contentFlags, textLength, padding); a frame of another layout fails the tag.
+        private static readonly byte[] KdfInfo = Encoding.ASCII.GetBytes("PSPeerChat direct v5");
         private static readonly SecureRandom Random = new SecureRandom();
 
         /// <summary>
         /// Encrypts and signs <paramref name="text"/> for the node whose X25519 key is <paramref name="recipientKey"/>.
         /// With <paramref name="pad"/> the plaintext ends in zero bytes that bring the body to its size class
-        /// (<see cref="PaddedBodyLength"/>), so the frame's length does not tell the text's.
+        /// (<see cref="PaddedBodyLength"/>), so the frame's length does not tell the text's. <paramref name="content"/>
+        /// goes into the plaintext's contentFlags (<see cref="MessageFlags.Json"/> for an object, §3.13).
         /// </summary>
-        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None, bool pad = false)
+        public static FloodMessage Create(NodeIdentity sender, string senderName, Id128 id, Id128 recipientId, byte[] recipientKey, long timestampMs, byte hopLimit, string text, MessageFlags flags = MessageFlags.None, bool pad = false, MessageFlags content = MessageFlags.None)
         {
             byte[] nameBytes = Utf8.Strict.GetBytes(senderName ?? string.Empty);
             byte[] textBytes = Utf8.Strict.GetBytes(text ?? string.Empty);
@@ -74,6 +77,7 @@ namespace PSPeerChat.Protocol
             plain[p++] = (byte)nameBytes.Length;
             Buffer.BlockCopy(nameBytes, 0, plain, p, nameBytes.Length);
             p += nameBytes.Length;
+            plain[p++] = (byte)content;
             BigEndian.WriteUInt16(plain, p, (ushort)textBytes.Length);
             p += TextLengthSize;
             Buffer.BlockCopy(textBytes, 0, plain, p, textBytes.Length);
@@ -88,7 +92,9 @@ namespace PSPeerChat.Protocol
             aead.DoFinal(frame, o + HeaderSize + written);
             frame[frame.Length - 1] = 1;
 
-            return new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, flags, text ?? string.Empty, frame);
+            var message = new FloodMessage(FrameType.Direct, id, default, recipientId, senderName ?? string.Empty, timestampMs, 1, hopLimit, flags, text ?? string.Empty, frame);
+            message.Open(default, senderName ?? string.Empty, text ?? string.Empty, content); // the sender's copy: it knows what the plaintext holds
+            return message;
         }
 
         /// <summary>
@@ -179,13 +185,14 @@ namespace PSPeerChat.Protocol
             Id128 senderId = Id128.Read(plain, 0);
             int p = Id128.Size + NodeIdentity.KeySize;
             int nameLength = plain[p++];
-            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength + TextLengthSize + NodeIdentity.SignatureSize > plain.Length)
+            if (nameLength > ProtocolLimits.MaxNameBytes || p + nameLength + ContentFlagsSize + TextLengthSize + NodeIdentity.SignatureSize > plain.Length)
             {
                 error = "DIRECT name length out of range";
                 return false;
             }
-            int textLength = BigEndian.ReadUInt16(plain, p + nameLength);
-            int textAt = p + nameLength + TextLengthSize;
+            var content = (MessageFlags)plain[p + nameLength];
+            int textLength = BigEndian.ReadUInt16(plain, p + nameLength + ContentFlagsSize);
+            int textAt = p + nameLength + ContentFlagsSize + TextLengthSize;
             if (textLength > ProtocolLimits.MaxTextBytes)
             {
                 error = "DIRECT text longer than " + ProtocolLimits.MaxTextBytes + " bytes";
@@ -211,7 +218,7 @@ namespace PSPeerChat.Protocol
             }
             try
             {
-                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, textAt, textLength));
+                message.Open(senderId, Utf8.CleanName(Utf8.Strict.GetString(plain, p, nameLength)), Utf8.Strict.GetString(plain, textAt, textLength), content);
             }
             catch (ArgumentException)
             {

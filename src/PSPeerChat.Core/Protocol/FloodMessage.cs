@@ -22,6 +22,7 @@ namespace PSPeerChat.Protocol
             HopLimit = hopLimit;
             Flags = flags;
             Text = text;
+            if (type == FrameType.Message) ContentFlags = flags & MessageFlags.Json;
             Frame = frame;
         }
 
@@ -69,6 +70,8 @@ namespace PSPeerChat.Protocol
 
         /// <summary>True when the text is sealed with a private channel's key (flag bit 3, protocol.md §3.12).</summary>
         public bool IsSealed => Type == FrameType.Message && (Flags & MessageFlags.Sealed) != 0;
+        /// <summary>What the text is (protocol.md §3.13): <see cref="MessageFlags.Json"/> for an object; a MESSAGE's flag bit 2, a DIRECT's plaintext contentFlags once opened.</summary>
+        public MessageFlags ContentFlags { get; private set; }
 
         /// <summary>The text of a MESSAGE (or, once opened, of a DIRECT); null for an ANNOUNCE.</summary>
         public string Text { get; private set; }
@@ -83,8 +86,9 @@ namespace PSPeerChat.Protocol
         public void Unseal(string text) => Text = text;
 
         /// <summary>A DIRECT its recipient decrypted and verified: now the sender, its name and the text are known.</summary>
-        public void Open(Id128 senderId, string senderName, string text)
+        public void Open(Id128 senderId, string senderName, string text, MessageFlags contentFlags)
         {
+            ContentFlags = contentFlags & MessageFlags.Json; // unknown bits are ignored (§3.9)
             OriginId = senderId;
             OriginName = senderName;
             Text = text;

@@ -2,7 +2,7 @@ using System;
 
 namespace PSPeerChat.Protocol
 {
-    /// <summary>Flag bits of a MESSAGE frame (protocol.md §3.2); DIRECT uses bit 1 too (§3.9).</summary>
+    /// <summary>Flag bits of a MESSAGE frame (protocol.md §3.2); DIRECT uses bit 1 too (§3.9), and bit 2 in its plaintext's contentFlags.</summary>
     [Flags]
     internal enum MessageFlags : byte
     {
@@ -11,8 +11,9 @@ namespace PSPeerChat.Protocol
         TextOrigin = 1,
         /// <summary>An 8-byte proof-of-work nonce sits before the hop count (protocol.md §3.10); MESSAGE and DIRECT only.</summary>
         ProofOfWork = 2,
-        // Bit 2 (0x04) is taken by the JSON content flag of another change of version 5; not used here.
         /// <summary>The text bytes are sealed with a private channel's key (protocol.md §3.12); MESSAGE only.</summary>
         Sealed = 8,
+        /// <summary>The text is a JSON document, an object sent through the pipeline (protocol.md §3.13); in a DIRECT, bit 2 of the plaintext's contentFlags.</summary>
+        Json = 4,
     }
 }

@@ -35,6 +35,7 @@ namespace PSPeerChat.Stats
         private long _channelFiltered;
         private long _sealedNotDelivered;
         private long _sealedOpenFailed;
+        private long _invalidObjects;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -50,6 +51,7 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped => Interlocked.Read(ref _textLinesDropped);
         public long StalledLinksClosed => Interlocked.Read(ref _stalledLinksClosed);
         public long LinksShed => Interlocked.Read(ref _linksShed);
+        public long InvalidObjects => Interlocked.Read(ref _invalidObjects);
         public long BudgetDrops => Interlocked.Read(ref _budgetDrops);
         public long ReadPauses => Interlocked.Read(ref _readPauses);
         public long OverBudgetLinksClosed => Interlocked.Read(ref _overBudgetLinksClosed);
@@ -74,6 +76,7 @@ namespace PSPeerChat.Stats
         public void TextLineDropped() => Interlocked.Increment(ref _textLinesDropped);
         public void StalledLinkClosed() => Interlocked.Increment(ref _stalledLinksClosed);
         public void LinkShed() => Interlocked.Increment(ref _linksShed);
+        public void InvalidObject() => Interlocked.Increment(ref _invalidObjects);
         public void BudgetDrop() => Interlocked.Increment(ref _budgetDrops);
         public void ReadPaused() => Interlocked.Increment(ref _readPauses);
         public void OverBudgetLinkClosed() => Interlocked.Increment(ref _overBudgetLinksClosed);

@@ -19,6 +19,7 @@ namespace PSPeerChat.Stats
             TextLinesDropped = stats.TextLinesDropped;
             StalledLinksClosed = stats.StalledLinksClosed;
             LinksShed = stats.LinksShed;
+            InvalidObjects = stats.InvalidObjects;
             BudgetDrops = stats.BudgetDrops;
             ReadPauses = stats.ReadPauses;
             OverBudgetLinksClosed = stats.OverBudgetLinksClosed;
@@ -47,6 +48,7 @@ namespace PSPeerChat.Stats
         public long TextLinesDropped { get; }
         public long StalledLinksClosed { get; }
         public long LinksShed { get; }
+        public long InvalidObjects { get; }
         public long BudgetDrops { get; }
         public long ReadPauses { get; }
         public long OverBudgetLinksClosed { get; }
@@ -62,7 +64,7 @@ namespace PSPeerChat.Stats
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
-            + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
+            + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", invalid objects " + InvalidObjects + ", replays " + ReplaysRefused
             + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", links shed " + LinksShed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops
             + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped
             + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored
