@@ -46,6 +46,12 @@ namespace PSPeerChat
         /// <summary>For a direct message: the id of the node it was sent to; empty for a broadcast.</summary>
         public string To { get; internal set; } = string.Empty;
 
+        /// <summary>
+        /// True when the message reached this node by history catch-up (protocol.md §3.12): sent while this node was away
+        /// or not yet linked, and handed over by a neighbour when the link came up. SentAt is still the origin's time.
+        /// </summary>
+        public bool CaughtUp { get; internal set; }
+
         /// <summary>For a text peer's line: the id of the node that took it into the network and signed it.</summary>
         public string Gateway { get; internal set; } = string.Empty;
 

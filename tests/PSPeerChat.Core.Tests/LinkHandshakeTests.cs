@@ -114,7 +114,7 @@ namespace PSPeerChat.Core.Tests
         [InlineData((byte)1)]
         [InlineData((byte)2)]
         [InlineData((byte)3)]
-        [InlineData((byte)5)]
+        [InlineData((byte)4)]
         public async Task Another_versions_HELLO_gets_a_clear_CLOSE_VersionMismatch_and_no_handshake(byte version)
         {
             using var scene = await Scene.StartAsync("v" + version);
@@ -126,7 +126,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal((byte)FrameType.Close, next?[0]); // no Noise message: nothing of B's identity
             CloseFrame.Decode(next, 0, next.Length, out CloseReason reason, out string detail);
             Assert.Equal(CloseReason.VersionMismatch, reason);
-            Assert.Equal("version " + version + " offered; this node speaks 4", detail);
+            Assert.Equal("version " + version + " offered; this node speaks " + ProtocolLimits.Version, detail);
             Assert.Equal(0, scene.B.InvalidFrames);
             await scene.AssertUntouchedAsync("the version " + version + " HELLO");
         }
@@ -164,7 +164,7 @@ namespace PSPeerChat.Core.Tests
                 byte[] hello = await old.ReadFrameAsync(Wait);
                 HelloFrame decoded = HelloFrame.TryDecode(hello, 0, hello.Length, out string error);
                 Assert.True(decoded != null, error);
-                Assert.Equal(4, decoded.Version);
+                Assert.Equal(ProtocolLimits.Version, decoded.Version);
                 // What a version-3 node answers: it reads the version right after the magic (protocol.md §1).
                 await old.SendAsync(CloseFrame.Encode(CloseReason.VersionMismatch, "version 4 offered; this node speaks 3"));
 

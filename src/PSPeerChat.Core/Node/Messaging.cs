@@ -138,12 +138,19 @@ namespace PSPeerChat
         }
 
         /// <summary>A broadcast the flood receiver accepted.</summary>
-        public void Deliver(FloodMessage message, Link from, bool verified) => DeliverToInbox(ToPeerMessage(message, from, message.Hops, verified));
+        /// <param name="caughtUp">It came by history catch-up (protocol.md §3.12): marked so, with its original SentAt.</param>
+        public void Deliver(FloodMessage message, Link from, bool verified, bool caughtUp = false)
+        {
+            PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified);
+            delivered.CaughtUp = caughtUp;
+            DeliverToInbox(delivered);
+        }
 
         /// <summary>A DIRECT for this node, opened and verified.</summary>
-        public void DeliverDirect(FloodMessage message, Link from)
+        public void DeliverDirect(FloodMessage message, Link from, bool caughtUp = false)
         {
             PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified: true);
+            delivered.CaughtUp = caughtUp;
             delivered.IsDirect = true;
             delivered.To = _node.Id;
             DeliverToInbox(delivered);

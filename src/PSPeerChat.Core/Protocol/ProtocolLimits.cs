@@ -4,7 +4,7 @@ namespace PSPeerChat.Protocol
     public static class ProtocolLimits
     {
         /// <summary>Protocol version spoken by this build (protocol.md §1).</summary>
-        public const byte Version = 4;
+        public const byte Version = 5;
 
         /// <summary>Largest frame body (type byte and payload) accepted or sent: 64 KiB.</summary>
         public const int MaxFrameBody = 64 * 1024;

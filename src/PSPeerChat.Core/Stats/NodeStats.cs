@@ -32,6 +32,10 @@ namespace PSPeerChat.Stats
         private long _dialBacksRefused;
         private long _dialBackAnswersIgnored;
         private long _linksShed;
+        private long _historyCaughtUp;
+        private long _historyServed;
+        private long _historyRefused;
+        private long _historyDropped;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -56,6 +60,10 @@ namespace PSPeerChat.Stats
         public long DialBacksDone => Interlocked.Read(ref _dialBacksDone);
         public long DialBacksRefused => Interlocked.Read(ref _dialBacksRefused);
         public long DialBackAnswersIgnored => Interlocked.Read(ref _dialBackAnswersIgnored);
+        public long HistoryCaughtUp => Interlocked.Read(ref _historyCaughtUp);
+        public long HistoryServed => Interlocked.Read(ref _historyServed);
+        public long HistoryRefused => Interlocked.Read(ref _historyRefused);
+        public long HistoryDropped => Interlocked.Read(ref _historyDropped);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -77,6 +85,10 @@ namespace PSPeerChat.Stats
         public void DialBackDone() => Interlocked.Increment(ref _dialBacksDone);
         public void DialBackRefused() => Interlocked.Increment(ref _dialBacksRefused);
         public void DialBackAnswerIgnored() => Interlocked.Increment(ref _dialBackAnswersIgnored);
+        public void HistoryCaughtUpDelivered() => Interlocked.Increment(ref _historyCaughtUp);
+        public void HistoryFrameServed() => Interlocked.Increment(ref _historyServed);
+        public void HistoryRequestRefused() => Interlocked.Increment(ref _historyRefused);
+        public void HistoryFrameDropped() => Interlocked.Increment(ref _historyDropped);
 
         public void SendsDropped(int count)
         {
