@@ -249,8 +249,8 @@ namespace PSPeerChat
             if (MaxPendingLinks < 1) throw new ArgumentOutOfRangeException(nameof(MaxPendingLinks), "MaxPendingLinks must be at least 1, or no inbound link could ever start.");
             if (AcceptanceWindow <= TimeSpan.Zero || MaxClockSkew < TimeSpan.Zero || AcceptanceWindow + MaxClockSkew > SeenCacheLifetime)
                 throw new ArgumentOutOfRangeException(nameof(AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
-            if (HistoryWindow < TimeSpan.Zero || HistoryWindow > TimeSpan.FromDays(1))
-                throw new ArgumentOutOfRangeException(nameof(HistoryWindow), HistoryWindow, "HistoryWindow must be between 0 (history off) and 1 day.");
+            if (HistoryWindow != TimeSpan.Zero && (HistoryWindow < TimeSpan.FromMinutes(1) || HistoryWindow > TimeSpan.FromDays(1)))
+                throw new ArgumentOutOfRangeException(nameof(HistoryWindow), HistoryWindow, "HistoryWindow must be 0 (history off) or between 1 minute and 1 day, for example '00:30:00' or (New-TimeSpan -Minutes 30).");
             if (HistoryWindow > TimeSpan.Zero && HistoryWindow + MaxClockSkew > SeenCacheLifetime)
                 throw new ArgumentOutOfRangeException(nameof(HistoryWindow), HistoryWindow, "HistoryWindow + MaxClockSkew must fit in SeenCacheLifetime (" + SeenCacheLifetime + "), or a caught-up frame could outlive the memory of the first copy; shorten HistoryWindow or lengthen SeenCacheLifetime.");
             if (HistoryBytes < MinHistoryBytes || HistoryBytes > MaxHistoryBytes)
