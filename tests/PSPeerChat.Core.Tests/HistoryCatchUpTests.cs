@@ -135,6 +135,28 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task A_direct_message_for_this_node_is_kept_as_its_id_only_and_never_served_to_others()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode a = net.Start("a"), c = net.Start("c");
+            await net.LinkAsync(a, c);
+            PeerMessage direct = a.SendDirect(c.Id, "for c only");
+            PeerMessage broadcast = a.Broadcast("for everyone");
+            var inC = new List<PeerMessage>();
+            await Eventually.UntilAsync(() => Drain(c, inC).Count == 2, Wait, "c received both live");
+
+            PeerNode late = net.Start("late");
+            await net.LinkAsync(late, c);
+            var inLate = new List<PeerMessage>();
+            await Eventually.UntilAsync(() => Drain(late, inLate).Count >= 1, Wait, "the newcomer caught up the broadcast");
+            await net.TickAsync(2);
+
+            Assert.Equal(new[] { broadcast.Id }, Drain(late, inLate).Select(m => m.Id));
+            Assert.Equal(1, c.HistoryServed);
+            Assert.Equal(2, c.HistoryCount); // the direct message's id is held, its body is not
+        }
+
+        [Fact]
         public async Task Nothing_older_than_the_history_window_is_caught_up()
         {
             using var net = new MemoryTestNetwork();

@@ -37,7 +37,9 @@ namespace PSPeerChat.Flood
             // refuse every new message. Keep a floor: replays of ids the cache dropped early (SeenCache.EvictedEarly)
             // are then refused only once older than the floor (protocol.md §8.3).
             window = Math.Max(window, Math.Min(Tunables.MinimumReplayWindowMs, _windowMs));
-            return age <= window && -age <= _skewMs;
+            // After a restart, the seen keys reloaded are complete only after the history's bound (protocol.md §4.4).
+            bool remembered = _history == null || timestampMs > _history.ReloadedCompleteSinceMs;
+            return age <= window && -age <= _skewMs && remembered;
         }
 
         /// <summary>

@@ -99,10 +99,17 @@ namespace PSPeerChat.History
             lock (_gate) return _byKey.ContainsKey(key);
         }
 
+        /// <summary>
+        /// The <see cref="CompleteSinceMs"/> a restarted node reloaded (long.MinValue without one): the seen keys it got back
+        /// are complete only after it, so live frames stamped at or before it are refused too (protocol.md §8.3).
+        /// </summary>
+        public long ReloadedCompleteSinceMs { get; private set; } = long.MinValue;
+
         /// <summary>A restarted node's reloaded bound (see <see cref="CompleteSinceMs"/>): never lowers it.</summary>
         public void RaiseCompleteSince(long unixMs)
         {
             lock (_gate) _completeSinceMs = Math.Max(_completeSinceMs, unixMs);
+            ReloadedCompleteSinceMs = Math.Max(ReloadedCompleteSinceMs, unixMs);
         }
 
         /// <summary>Every key held in the window with its timestamp, oldest first (for a filter, or to save).</summary>
