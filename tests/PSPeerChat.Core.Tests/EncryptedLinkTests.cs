@@ -37,7 +37,7 @@ namespace PSPeerChat.Core.Tests
             await LinkThroughAsync(net, relay);
             byte[] forward = relay.Captured(TcpRelay.Forward);
             byte[] backward = relay.Captured(TcpRelay.Backward);
-            Assert.Equal(new byte[] { 0, 0, 0, 7, 1, (byte)'P', (byte)'S', (byte)'P', (byte)'C', 4, 0 }, forward.Take(HelloBytes).ToArray());
+            Assert.Equal(new byte[] { 0, 0, 0, 7, 1, (byte)'P', (byte)'S', (byte)'P', (byte)'C', 5, 0 }, forward.Take(HelloBytes).ToArray());
             Assert.Equal(new byte[] { 0, 0, 0, 33, (byte)FrameType.Noise }, forward.Skip(HelloBytes).Take(5).ToArray());
             Assert.Equal(new byte[] { 0, 0, 0, 226, (byte)FrameType.Noise }, backward.Take(5).ToArray());
             Assert.Equal(new byte[] { 0, 0, 0, 194, (byte)FrameType.Noise }, forward.Skip(HelloBytes + Message1Bytes).Take(5).ToArray());

@@ -24,7 +24,7 @@ namespace PSPeerChat.Core.Tests
         public void A_HELLO_is_seven_bytes_that_say_only_protocol_and_version()
         {
             byte[] frame = HelloFrame.Encode();
-            Assert.Equal(new byte[] { 0, 0, 0, 7, 0x01, (byte)'P', (byte)'S', (byte)'P', (byte)'C', 4, 0 }, frame);
+            Assert.Equal(new byte[] { 0, 0, 0, 7, 0x01, (byte)'P', (byte)'S', (byte)'P', (byte)'C', 5, 0 }, frame);
             HelloFrame hello = HelloFrame.TryDecode(frame, ProtocolLimits.LengthPrefix, 7, out string error);
             Assert.True(hello != null, error);
             Assert.Equal(ProtocolLimits.Version, hello.Version);
@@ -57,7 +57,8 @@ namespace PSPeerChat.Core.Tests
         [InlineData((byte)1)]
         [InlineData((byte)2)]
         [InlineData((byte)3)]
-        [InlineData((byte)5)]
+        [InlineData((byte)4)]
+        [InlineData((byte)6)]
         [InlineData((byte)255)]
         public void Another_version_is_recognised_from_the_first_six_bytes_whatever_follows(byte version)
         {
