@@ -157,6 +157,29 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task A_caught_up_message_is_not_relayed_beyond_the_link_that_came_up()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode a = net.Start("a"), b = net.Start("b"), c = net.Start("c");
+            await net.LinkAsync(b, c);
+            PeerMessage old = a.Broadcast("said by a while it was alone");
+
+            await net.LinkAsync(a, b);
+            var inB = new List<PeerMessage>();
+            await Eventually.UntilAsync(() => Drain(b, inB).Count == 1, Wait, "b caught up a's message");
+            await net.TickAsync(3);
+
+            Assert.True(inB[0].CaughtUp);
+            Assert.Equal(old.Id, inB[0].Id);
+            Assert.Equal(0, c.MessagesDelivered); // b-c was up before: c catches up only when a link of its own comes up
+            Assert.Equal(0, b.MessagesRelayed);
+
+            // A live message still crosses both links.
+            PeerMessage live = a.Broadcast("live");
+            await Eventually.UntilAsync(() => c.MessagesDelivered == 1, Wait, "c received the live message");
+        }
+
+        [Fact]
         public async Task Nothing_older_than_the_history_window_is_caught_up()
         {
             using var net = new MemoryTestNetwork();
