@@ -122,9 +122,18 @@ function Invoke-Round([string] $Tag, [int] $Expect, [int] $Grace) {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     $got = @{}
     foreach ($n in $all) {
-        $left = [Math]::Max(0, [int][Math]::Ceiling(($deadline - [DateTime]::UtcNow).TotalSeconds))
         $got[$n.Id] = [System.Collections.Generic.List[object]]::new()
-        Receive-PeerMessage -Node $n -Wait -Count $Expect -Timeout $left | ForEach-Object { $got[$n.Id].Add($_) }
+        # Count only this round's messages: across a new link the nodes also catch up what the other side said
+        # before (Start-PeerNode -HistoryWindow), delivered with CaughtUp set.
+        $matching = 0
+        while ($matching -lt $Expect) {
+            $left = [Math]::Max(0, [int][Math]::Ceiling(($deadline - [DateTime]::UtcNow).TotalSeconds))
+            if ($left -eq 0) { break }
+            $m = Receive-PeerMessage -Node $n -Wait -Count 1 -Timeout $left
+            if (-not $m) { break }
+            $got[$n.Id].Add($m)
+            if ($m.Text -like "$Tag`: *") { $matching++ }
+        }
     }
     if ($Grace -gt 0) {
         Start-Sleep -Milliseconds $Grace

@@ -94,6 +94,11 @@ namespace PSPeerChat
 
         /// <summary>True when it came sealed with a private channel's key (and opened with this node's key for it).</summary>
         public bool Private { get; internal set; }
+        /// <summary>
+        /// True when the message reached this node by history catch-up (protocol.md §3.14): sent while this node was away
+        /// or not yet linked, and handed over by a neighbour when the link came up. SentAt is still the origin's time.
+        /// </summary>
+        public bool CaughtUp { get; internal set; }
 
         /// <summary>For a text peer's line: the id of the node that took it into the network and signed it.</summary>
         public string Gateway { get; internal set; } = string.Empty;

@@ -78,6 +78,33 @@ namespace PSPeerChat
         /// <summary>Lines from plain text peers dropped because the peer sent more than 5 a second on average (20 at once).</summary>
         public long TextLinesDropped => Stats.TextLinesDropped;
 
+        /// <summary>How far back the node keeps what it accepted for neighbours that missed it (protocol.md §4.4); zero: history off.</summary>
+        public TimeSpan HistoryWindow => Options.HistoryWindow;
+
+        /// <summary>Messages and direct messages held in the history now (a direct message for this node as its id only).</summary>
+        public int HistoryCount => History?.Count ?? 0;
+
+        /// <summary>Bytes the history holds now (frames plus about 96 an entry), at most HistoryBytes.</summary>
+        public long HistoryBytesHeld => History?.Bytes ?? 0;
+
+        /// <summary>The most bytes the history may hold (HistoryBytes).</summary>
+        public long HistoryBytes => Options.HistoryBytes;
+
+        /// <summary>History entries pushed out by the byte or count bound before they left the window.</summary>
+        public long HistoryEvicted => History?.Evicted ?? 0;
+
+        /// <summary>Messages delivered by history catch-up (PeerMessage.CaughtUp): sent while this node was away (protocol.md §3.14).</summary>
+        public long CaughtUp => Stats.HistoryCaughtUp;
+
+        /// <summary>Frames this node sent to neighbours catching up.</summary>
+        public long HistoryServed => Stats.HistoryServed;
+
+        /// <summary>History requests refused: history off, or the neighbour asked for more than its share (HistoryBytes per window, 80 requests at once).</summary>
+        public long HistoryRefused => Stats.HistoryRefused;
+
+        /// <summary>Caught-up frames (and HISTORY-ENDs) dropped because nobody asked for them or they passed the bytes asked (each a fault of the link).</summary>
+        public long HistoryDropped => Stats.HistoryDropped;
+
         /// <summary>Messages dropped from a full inbox (the oldest goes first).</summary>
         public long InboxDropped => _inbox.Dropped;
 

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PSPeerChat.Flood;
+using PSPeerChat.History;
 using PSPeerChat.Identity;
 using PSPeerChat.Inbox;
 using PSPeerChat.Joining;
@@ -34,6 +35,8 @@ namespace PSPeerChat
         private readonly NodeEvents _events;
         private readonly LanBeacon _lan;
         private readonly ChannelTable _channels;
+        private readonly HistoryStore _history;
+        private readonly HistoryKeysStore _historyKeys;
         private Task _acceptLoop = Task.CompletedTask;
         private int _state = (int)PeerNodeState.Running;
 
@@ -52,14 +55,22 @@ namespace PSPeerChat
             _directory = new PeerDirectory(options.DirectoryCapacity, options.DirectoryBytes, Clock);
             _events = new NodeEvents(this);
             var seen = new SeenCache(options.SeenCacheCapacity, options.SeenCacheLifetime, Clock.NowMs);
-            var router = new FloodRouter(seen, identity.NodeId);
-            var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew), identity, Verifier, Stats, options.SignMessages, options.ProofOfWork);
+            if (options.HistoryWindow > TimeSpan.Zero) _history = new HistoryStore(options.HistoryWindow, options.HistoryBytes, Tunables.HistoryCapacity, Clock.UnixNowMs);
+            var router = new FloodRouter(seen, identity.NodeId, _history);
+            var receiver = new FloodReceiver(router, new ReplayWindow(Clock, seen, options.AcceptanceWindow, options.MaxClockSkew, _history), identity, Verifier, Stats, options.SignMessages, options.ProofOfWork);
             _channels = new ChannelTable(options.Channels, StartedAt, Stats, Name);
             _messaging = new Messaging(this, router, _links, _inbox, _directory, Stats, _events, Clock, _channels);
+            if (_history != null && options.EffectiveSeenKeysPath != null)
+            {
+                // A restarted node remembers what it delivered in the window and tells its neighbours (protocol.md §4.4).
+                _historyKeys = new HistoryKeysStore(options.EffectiveSeenKeysPath, _history, Clock.UnixNowMs, Tunables.HistorySaveIntervalMs, Clock.NowMs());
+                _historyKeys.Load(key => seen.TryAdd(key));
+            }
+            var sync = new HistorySync(_history, receiver, _messaging, _links, Stats, Clock, options.SignMessages);
             _announcer = new Announcer(this, _messaging, _directory, Clock);
             _book = AddressBookStore.Open(options.EffectiveAddressBookPath, options.AddressBookCapacity, Clock, out _bookStore);
             var exchange = new AddressExchange(identity.NodeId, _book, () => _links.Registered, Stats, Clock);
-            _host = new LinkHost(this, _links, network, receiver, _messaging, _announcer, _book, exchange, _events);
+            _host = new LinkHost(this, _links, network, receiver, _messaging, _announcer, _book, exchange, _events, sync);
             if (options.LanDiscovery) _lan = new LanBeacon(this, _links, _book, Clock);
         }
 
@@ -152,6 +163,7 @@ namespace PSPeerChat
             foreach (Link link in links) link.DisposeTransport();
             WaitForLoops(links);
             _bookStore?.TrySave();
+            _historyKeys?.TrySave();
         }
 
         /// <summary>Asks neighbours to dial this node back when a check is due (a maintenance tick; protocol.md §3.11).</summary>
@@ -159,6 +171,12 @@ namespace PSPeerChat
 
         /// <summary>Saves the address book when a minute has passed since the last save (a maintenance tick).</summary>
         internal void SaveAddressBookIfDue(long nowMs) => _bookStore?.SaveIfDue(nowMs);
+
+        /// <summary>Saves the history's seen keys when a minute has passed since the last save (a maintenance tick).</summary>
+        internal void SaveHistoryIfDue(long nowMs) => _historyKeys?.SaveIfDue(nowMs);
+
+        /// <summary>The history store (protocol.md §4.4), or null with HistoryWindow 0.</summary>
+        internal HistoryStore History => _history;
 
         /// <summary>
         /// Kills the node without a goodbye, as if its process died: every socket is reset, no CLOSE is sent,

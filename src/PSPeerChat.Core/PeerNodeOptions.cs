@@ -57,8 +57,25 @@ namespace PSPeerChat
         /// <summary>Message ids remembered at most (protocol.md §4).</summary>
         public int SeenCacheCapacity { get; set; } = 65536;
 
-        /// <summary>How long a message id is remembered at most (protocol.md §4).</summary>
-        public TimeSpan SeenCacheLifetime { get; set; } = TimeSpan.FromMinutes(10);
+        /// <summary>
+        /// How long a message id is remembered at most (protocol.md §4): at least HistoryWindow + MaxClockSkew, so a
+        /// caught-up frame is refused as a duplicate for as long as it could be accepted (§8.3).
+        /// </summary>
+        public TimeSpan SeenCacheLifetime { get; set; } = TimeSpan.FromMinutes(31);
+
+        /// <summary>
+        /// How far back the node keeps the broadcasts and direct messages it accepted, by their send time, to hand them to
+        /// neighbours that missed them when a link comes up (protocol.md §3.14, §4.4); caught-up messages are accepted
+        /// this far back. Zero turns history off: nothing kept, nothing asked, requests refused.
+        /// </summary>
+        public TimeSpan HistoryWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+        /// <summary>Bytes the history may hold at most (frames plus about 96 bytes an entry); the oldest go first.</summary>
+        public long HistoryBytes { get; set; } = 16L * 1024 * 1024;
+
+        /// <summary>The smallest and largest HistoryBytes: room for one largest frame, and no more than 1 GiB.</summary>
+        internal const long MinHistoryBytes = 128 * 1024;
+        internal const long MaxHistoryBytes = 1024L * 1024 * 1024;
 
         /// <summary>Hop limit put on messages this node originates.</summary>
         public byte HopLimit { get; set; } = ProtocolLimits.DefaultHopLimit;
@@ -127,6 +144,9 @@ namespace PSPeerChat
                 return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full), System.IO.Path.GetFileNameWithoutExtension(full) + ".addresses");
             }
         }
+
+        /// <summary>The seen-keys file beside IdentityPath (history kept across restarts), or null without an identity file or history.</summary>
+        internal string EffectiveSeenKeysPath => string.IsNullOrEmpty(IdentityPath) || HistoryWindow <= TimeSpan.Zero ? null : History.SeenKeysFile.PathBeside(IdentityPath);
 
         /// <summary>Signed frames older than this (by their origin's clock) are refused as replays (protocol.md §8.3).</summary>
         public TimeSpan AcceptanceWindow { get; set; } = TimeSpan.FromMinutes(5);
@@ -242,6 +262,12 @@ namespace PSPeerChat
             if (MaxPendingLinks < 1) throw new ArgumentOutOfRangeException(nameof(MaxPendingLinks), "MaxPendingLinks must be at least 1, or no inbound link could ever start.");
             if (AcceptanceWindow <= TimeSpan.Zero || MaxClockSkew < TimeSpan.Zero || AcceptanceWindow + MaxClockSkew > SeenCacheLifetime)
                 throw new ArgumentOutOfRangeException(nameof(AcceptanceWindow), "AcceptanceWindow + MaxClockSkew must fit in SeenCacheLifetime, or a replay could outlive the memory of the first copy.");
+            if (HistoryWindow != TimeSpan.Zero && (HistoryWindow < TimeSpan.FromMinutes(1) || HistoryWindow > TimeSpan.FromDays(1)))
+                throw new ArgumentOutOfRangeException(nameof(HistoryWindow), HistoryWindow, "HistoryWindow must be 0 (history off) or between 1 minute and 1 day, for example '00:30:00' or (New-TimeSpan -Minutes 30).");
+            if (HistoryWindow > TimeSpan.Zero && HistoryWindow + MaxClockSkew > SeenCacheLifetime)
+                throw new ArgumentOutOfRangeException(nameof(HistoryWindow), HistoryWindow, "HistoryWindow + MaxClockSkew must fit in SeenCacheLifetime (" + SeenCacheLifetime + "), or a caught-up frame could outlive the memory of the first copy; shorten HistoryWindow or lengthen SeenCacheLifetime.");
+            if (HistoryBytes < MinHistoryBytes || HistoryBytes > MaxHistoryBytes)
+                throw new ArgumentOutOfRangeException(nameof(HistoryBytes), HistoryBytes, "HistoryBytes must be between " + MinHistoryBytes + " (128 KiB) and " + MaxHistoryBytes + " (1 GiB).");
             // Keepalive and announcements run at the maintenance tick: a shorter interval could not take effect.
             if (KeepaliveInterval < Tunables.MaintenanceTick)
                 throw new ArgumentOutOfRangeException(nameof(KeepaliveInterval), KeepaliveInterval, "KeepaliveInterval must be at least " + Tunables.MaintenanceTick.TotalSeconds + " s: PINGs go out at the node's maintenance tick, once a second.");

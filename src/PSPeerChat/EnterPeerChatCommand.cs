@@ -237,7 +237,10 @@ namespace PSPeerChat.Commands
         {
             string who = message.Protocol == PeerProtocol.Text ? message.FromName + " (text)" : message.FromName + " (" + message.FromShortId + ")";
             string direct = !message.IsDirect ? string.Empty : message.Hops == 0 ? "[to " + message.To.Substring(0, 8) + "] " : "[direct] ";
-            return "[" + message.ReceivedAt.ToString("HH:mm:ss") + "] " + ChannelPrefix(message) + direct + Clean(who) + ": " + Clean(message.IsObject ? DataLine.Render(message.Data) : message.Text);
+            // A message caught up after a time away shows when it was sent, and says so (protocol.md §3.14).
+            string time = (message.CaughtUp ? message.SentAt : message.ReceivedAt).ToString("HH:mm:ss");
+            string caught = message.CaughtUp ? "[caught up] " : string.Empty;
+            return "[" + time + "] " + caught + ChannelPrefix(message) + direct + Clean(who) + ": " + Clean(message.IsObject ? DataLine.Render(message.Data) : message.Text);
         }
 
         // A remote text must not drive the terminal (escape sequences, bells, carriage returns).

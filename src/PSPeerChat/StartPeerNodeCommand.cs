@@ -91,6 +91,17 @@ namespace PSPeerChat.Commands
         [ValidateNotNullOrEmpty]
         public string AddressBookPath { get; set; }
 
+        /// <summary>
+        /// How far back the node keeps what it accepted, to hand to neighbours that missed it when a link comes up (by
+        /// default 30 minutes; 0 turns history off). Messages older than this are never caught up.
+        /// </summary>
+        [Parameter]
+        public TimeSpan HistoryWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+        /// <summary>The most bytes the history may hold (by default 16 MiB); the oldest messages go first.</summary>
+        [Parameter]
+        public long HistoryBytes { get; set; } = 16L * 1024 * 1024;
+
         /// <summary>Waits until the node has a link before it is output (see Wait-PeerNode).</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -140,6 +151,8 @@ namespace PSPeerChat.Commands
                 PadDirectMessages = !NoDirectPadding,
                 LanDiscovery = LanDiscovery,
                 Channels = Channel ?? new[] { "*" },
+                HistoryWindow = HistoryWindow,
+                HistoryBytes = HistoryBytes,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };

@@ -34,6 +34,9 @@ namespace PSPeerChat.Core.Tests
             CloseFrame.Encode(CloseReason.Full, "full"),
             PingFrame.Encode(FrameType.Ping, 7),
             AddressFrame.EncodeRequest(),
+            HistoryFrame.EncodeRequest(Frames.Now, 4096, 3, new byte[HistoryFrame.SaltSize], new byte[24]),
+            HistoryFrame.WrapCatchUp(Frames.NewMessage("alice", "caught up").Frame),
+            HistoryFrame.EncodeEnd(HistoryFrame.More),
         };
 
         /// <summary>A seed with some bytes changed, some cut off or some appended.</summary>
@@ -64,6 +67,10 @@ namespace PSPeerChat.Core.Tests
             FloodMessage message = MessageFrame.TryDecode(buffer, body, length, out _);
             if (message != null) MessageFrame.VerifySignature(message, new SignatureVerifier());
             IntroFrame.TryDecode(buffer, body, length, out _);
+            HistoryFrame.Request request = HistoryFrame.TryDecodeRequest(buffer, body, length, out _);
+            if (request != null) new PSPeerChat.History.KeyFilter(request.Salt, request.Hashes, request.Filter).MayContain(Id128.NewRandom());
+            HistoryFrame.TryUnwrapCatchUp(buffer, body, length, out _);
+            HistoryFrame.TryDecodeEnd(buffer, body, length, out _);
         }
 
         [Fact]

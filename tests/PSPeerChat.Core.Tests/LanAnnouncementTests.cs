@@ -48,7 +48,8 @@ namespace PSPeerChat.Core.Tests
 
         [Theory]
         [InlineData(3)]
-        [InlineData(5)]
+        [InlineData(4)]
+        [InlineData(6)]
         [InlineData(0)]
         public void Another_version_is_refused(byte version)
         {

@@ -127,7 +127,7 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal((byte)FrameType.Close, next?[0]); // no Noise message: nothing of B's identity
             CloseFrame.Decode(next, 0, next.Length, out CloseReason reason, out string detail);
             Assert.Equal(CloseReason.VersionMismatch, reason);
-            Assert.Equal("version " + version + " offered; this node speaks 5", detail);
+            Assert.Equal("version " + version + " offered; this node speaks " + ProtocolLimits.Version, detail);
             Assert.Equal(0, scene.B.InvalidFrames);
             await scene.AssertUntouchedAsync("the version " + version + " HELLO");
         }
@@ -165,7 +165,7 @@ namespace PSPeerChat.Core.Tests
                 byte[] hello = await old.ReadFrameAsync(Wait);
                 HelloFrame decoded = HelloFrame.TryDecode(hello, 0, hello.Length, out string error);
                 Assert.True(decoded != null, error);
-                Assert.Equal(5, decoded.Version);
+                Assert.Equal(ProtocolLimits.Version, decoded.Version);
                 // What a version-3 node answers: it reads the version right after the magic (protocol.md §1).
                 await old.SendAsync(CloseFrame.Encode(CloseReason.VersionMismatch, "version 5 offered; this node speaks 3"));
 

@@ -80,6 +80,7 @@ namespace PSPeerChat.Core.Tests
             using var net = new TestNetwork(1, "forget", o =>
             {
                 o.SeenCacheLifetime = lifetime;
+                o.HistoryWindow = TimeSpan.Zero; // a seen cache this short cannot back a history window
                 o.AcceptanceWindow = TimeSpan.FromSeconds(1);
                 o.MaxClockSkew = TimeSpan.FromSeconds(0.5);
             });
@@ -123,6 +124,7 @@ namespace PSPeerChat.Core.Tests
             {
                 o.SeenCacheCapacity = capacity;
                 o.SeenCacheLifetime = TimeSpan.FromMinutes(1);
+                o.HistoryWindow = TimeSpan.Zero; // a seen cache this short cannot back a history window
                 o.AcceptanceWindow = TimeSpan.FromSeconds(30);
                 o.MaxClockSkew = TimeSpan.FromSeconds(0.5);
             });

@@ -44,7 +44,11 @@ namespace PSPeerChat.Flood
         /// deliver (with <paramref name="message"/>); a malformed or forged frame closes <paramref name="from"/> and
         /// sets <paramref name="linkClosed"/>.
         /// </summary>
-        public FloodDelivery Receive(ILink from, byte[] buffer, int body, int length, IReadOnlyList<ILink> links, out FloodMessage message, out bool linkClosed)
+        /// <param name="caughtUp">
+        /// The frame came in a CATCHUP this node asked for (protocol.md §3.14): the history window applies instead of the
+        /// acceptance window, the link's flood budgets are not spent (the catch-up budget was), and it is not relayed.
+        /// </param>
+        public FloodDelivery Receive(ILink from, byte[] buffer, int body, int length, IReadOnlyList<ILink> links, out FloodMessage message, out bool linkClosed, bool caughtUp = false)
         {
             linkClosed = false;
             message = null;
@@ -76,7 +80,7 @@ namespace PSPeerChat.Flood
                 linkClosed = decoded.Hops <= 1 && from.Fault("a text-origin message named with a node id");
                 return FloodDelivery.None;
             }
-            if (!_window.IsFresh(decoded.TimestampMs))
+            if (caughtUp ? !_window.IsFreshCaughtUp(decoded.TimestampMs) : !_window.IsFresh(decoded.TimestampMs))
             {
                 _stats.ReplayRefused(); // a replay or a wrong clock: dropped, the link may be honest
                 return FloodDelivery.None;
@@ -88,7 +92,7 @@ namespace PSPeerChat.Flood
             if (_proofOfWork > 0 && type != FrameType.Announce && !ProofOfWork.IsProven(decoded, _proofOfWork))
             {
                 _stats.ProofOfWorkDrop();
-                linkClosed = decoded.Hops <= 1 && from.Fault("a " + type.ToString().ToUpperInvariant() + " of its own without the proof of work this node requires (" + _proofOfWork + " hashes per byte)");
+                linkClosed = !caughtUp && decoded.Hops <= 1 && from.Fault("a " + type.ToString().ToUpperInvariant() + " of its own without the proof of work this node requires (" + _proofOfWork + " hashes per byte)");
                 return FloodDelivery.None;
             }
             // Budgets before any signature is checked: what a link brings from fresh identities, and DIRECTs, which
@@ -97,7 +101,7 @@ namespace PSPeerChat.Flood
             // else it relays must not crowd out its own messages and announcements.
             bool own = type != FrameType.Direct && decoded.OriginId == from.RemoteId;
             bool newOrigin = type != FrameType.Direct && !own && !_origins.Contains(decoded.OriginId);
-            if ((newOrigin && !from.TrySpend(FloodBudget.NewOrigin)) || !SpendFor(type, own, from))
+            if (!caughtUp && ((newOrigin && !from.TrySpend(FloodBudget.NewOrigin)) || !SpendFor(type, own, from)))
             {
                 _stats.BudgetDrop();
                 // A fault only when the neighbour is the frame's origin (hops 1: honest relays always add one). An honest
@@ -128,7 +132,7 @@ namespace PSPeerChat.Flood
                 }
                 message = decoded;
                 if (newOrigin) _origins.Add(decoded.OriginId); // its signature verified (or, unsigned bench, it is a MESSAGE)
-                return Accept(decoded, from, type, chat, links, ref linkClosed);
+                return Accept(decoded, from, type, chat, caughtUp ? System.Array.Empty<ILink>() : links, ref linkClosed);
             }
             finally
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using PSPeerChat.Protocol;
 using PSPeerChat.Identity;
+using PSPeerChat.History;
 
 namespace PSPeerChat.Flood
 {
@@ -14,11 +15,25 @@ namespace PSPeerChat.Flood
     {
         private readonly SeenCache _seen;
         private readonly Id128 _self;
+        private readonly HistoryStore _history;
 
-        public FloodRouter(SeenCache seen, Id128 self)
+        /// <param name="history">Where accepted MESSAGEs and DIRECTs are kept for catching up neighbours; null: no history.</param>
+        public FloodRouter(SeenCache seen, Id128 self, HistoryStore history = null)
         {
             _seen = seen;
             _self = self;
+            _history = history;
+        }
+
+        /// <summary>
+        /// Keeps a frame accepted for the first time (protocol.md §4.4): MESSAGE and DIRECT with their bytes, a DIRECT for
+        /// this node as its key alone (nobody else needs it); ANNOUNCE not at all.
+        /// </summary>
+        private void Keep(FloodMessage message)
+        {
+            if (_history == null || message.Type == FrameType.Announce) return;
+            bool ours = message.Type == FrameType.Direct && message.RecipientId == _self;
+            _history.Add(message.SeenKey, message.TimestampMs, ours ? null : message.Frame);
         }
 
         public SeenCache Seen => _seen;
@@ -61,6 +76,7 @@ namespace PSPeerChat.Flood
                 return RouteResult.Duplicate;
             }
             if (message.OriginId == _self) return RouteResult.SelfEcho;
+            Keep(message);
             if (relay && message.Hops < message.HopLimit)
             {
                 var frame = new OutboundFrame(message.PrepareRelay(), message);
@@ -76,6 +92,7 @@ namespace PSPeerChat.Flood
         public void Originate(FloodMessage message, ILink except, IReadOnlyList<ILink> links, int waitMilliseconds, out int sent, out int dropped)
         {
             _seen.TryAdd(message.SeenKey, message.Hops);
+            Keep(message);
             SendToAll(new OutboundFrame(message.Frame, message), except, links, waitMilliseconds, out sent, out dropped);
         }
 

@@ -1,4 +1,5 @@
 using System;
+using PSPeerChat.History;
 using PSPeerChat.Settings;
 using PSPeerChat.Timing;
 
@@ -14,9 +15,11 @@ namespace PSPeerChat.Flood
         private readonly SeenCache _seen;
         private readonly long _windowMs;
         private readonly long _skewMs;
+        private readonly HistoryStore _history;
 
-        public ReplayWindow(TimeProvider clock, SeenCache seen, TimeSpan window, TimeSpan maxClockSkew)
+        public ReplayWindow(TimeProvider clock, SeenCache seen, TimeSpan window, TimeSpan maxClockSkew, HistoryStore history = null)
         {
+            _history = history;
             _clock = clock;
             _seen = seen;
             _windowMs = (long)window.TotalMilliseconds;
@@ -34,7 +37,22 @@ namespace PSPeerChat.Flood
             // refuse every new message. Keep a floor: replays of ids the cache dropped early (SeenCache.EvictedEarly)
             // are then refused only once older than the floor (protocol.md §8.3).
             window = Math.Max(window, Math.Min(Tunables.MinimumReplayWindowMs, _windowMs));
-            return age <= window && -age <= _skewMs;
+            // After a restart, the seen keys reloaded are complete only after the history's bound (protocol.md §4.4).
+            bool remembered = _history == null || timestampMs > _history.ReloadedCompleteSinceMs;
+            return age <= window && -age <= _skewMs && remembered;
+        }
+
+        /// <summary>
+        /// The window of a caught-up frame (protocol.md §8.3, §3.14): the history window instead of the acceptance window,
+        /// bounded the same way by the seen cache's memory less the clock skew, and not before the time from which this
+        /// node's history store (reloaded after a restart) is complete. No floor: catching up is best effort.
+        /// </summary>
+        public bool IsFreshCaughtUp(long timestampMs)
+        {
+            if (_history == null) return false;
+            long age = _clock.UnixNowMs() - timestampMs;
+            long window = Math.Min(_history.WindowMs, _seen.HorizonMs - _skewMs);
+            return age <= window && -age <= _skewMs && timestampMs > _history.CompleteSinceMs;
         }
     }
 }

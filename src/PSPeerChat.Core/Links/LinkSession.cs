@@ -65,6 +65,9 @@ namespace PSPeerChat.Links
                 case FrameType.Addresses:
                 case FrameType.DialBack:
                 case FrameType.DialBackResult:
+                case FrameType.HistoryRequest:
+                case FrameType.CatchUp:
+                case FrameType.HistoryEnd:
                     return _host.OnFrame(_link, type, buffer, body, length);
                 case FrameType.Close:
                     return HandleClose(buffer, body, length);

@@ -34,9 +34,11 @@ namespace PSPeerChat
         private readonly AddressBook _book;
         private readonly Discouragement _discouraged;
         private readonly DialBackService _dialBacks;
+        private readonly HistorySync _history;
 
-        public LinkHost(PeerNode node, LinkTable links, ILinkNetwork network, FloodReceiver receiver, Messaging messaging, Announcer announcer, AddressBook book, AddressExchange exchange, NodeEvents events)
+        public LinkHost(PeerNode node, LinkTable links, ILinkNetwork network, FloodReceiver receiver, Messaging messaging, Announcer announcer, AddressBook book, AddressExchange exchange, NodeEvents events, HistorySync history)
         {
+            _history = history;
             _node = node;
             _links = links;
             _network = network;
@@ -225,6 +227,7 @@ namespace PSPeerChat
             if (!link.IsText) _announcer.LearnNeighbour(link.RemoteId, link.RemoteName, link.RemoteEncryptionKey);
             Maintenance.OnLinkRegistered(link);
             if (!link.IsText && Reachability.State == PSPeerChat.Reachability.Unknown) Reachability.AskIfDue(Clock.NowMs()); // the first neighbour: ask at once
+            _history.OnLinkRegistered(link); // both INTROs seen: ask what this node missed (protocol.md §3.14)
             _events.RaisePeerConnected(_links.ViewOf(link, _node));
             return registration;
         }
@@ -261,6 +264,10 @@ namespace PSPeerChat
                     return true;
                 case FrameType.DialBackResult:
                     return Reachability.OnResult(link, buffer, body, length);
+                case FrameType.HistoryRequest:
+                case FrameType.CatchUp:
+                case FrameType.HistoryEnd:
+                    return _history.OnFrame(link, type, buffer, body, length);
             }
             FloodDelivery delivery = _receiver.Receive(link, buffer, body, length, _links.Registered, out FloodMessage message, out bool closed);
             switch (delivery)

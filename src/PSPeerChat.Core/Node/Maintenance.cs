@@ -152,6 +152,7 @@ namespace PSPeerChat
                 }
                 if (_node.State == PeerNodeState.Running) _node.CheckReachabilityIfDue(now);
                 _node.SaveAddressBookIfDue(now);
+                _node.SaveHistoryIfDue(now);
             }
             finally
             {

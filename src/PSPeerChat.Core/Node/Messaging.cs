@@ -154,19 +154,26 @@ namespace PSPeerChat
             else _stats.TextLineDropped();
         }
 
-        /// <summary>A broadcast the flood receiver accepted (and relayed): delivered when its channel is one this node shows (§3.12) and, for an object, its JSON reads (§3.13).</summary>
-        public void Deliver(FloodMessage message, Link from, bool verified)
+        /// <summary>
+        /// A broadcast the flood receiver accepted (and relayed): delivered when its channel is one this node shows (§3.12)
+        /// and, for an object, its JSON reads (§3.13).
+        /// </summary>
+        /// <param name="caughtUp">It came by history catch-up (protocol.md §3.14): marked so, with its original SentAt.</param>
+        public void Deliver(FloodMessage message, Link from, bool verified, bool caughtUp = false)
         {
             if (!_channels.Admit(message)) return;
             PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified);
-            if (delivered != null) DeliverToInbox(delivered);
+            if (delivered == null) return;
+            delivered.CaughtUp = caughtUp;
+            DeliverToInbox(delivered);
         }
 
         /// <summary>A DIRECT for this node, opened and verified.</summary>
-        public void DeliverDirect(FloodMessage message, Link from)
+        public void DeliverDirect(FloodMessage message, Link from, bool caughtUp = false)
         {
             PeerMessage delivered = ToPeerMessage(message, from, message.Hops, verified: true);
             if (delivered == null) return;
+            delivered.CaughtUp = caughtUp;
             delivered.IsDirect = true;
             delivered.To = _node.Id;
             DeliverToInbox(delivered);

@@ -17,5 +17,9 @@ namespace PSPeerChat.Protocol
         Intro = 12,
         DialBack = 13,
         DialBackResult = 14,
+        // Version 5: history catch-up (protocol.md §3.14).
+        HistoryRequest = 15,
+        CatchUp = 16,
+        HistoryEnd = 17,
     }
 }

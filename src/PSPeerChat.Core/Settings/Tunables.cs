@@ -111,6 +111,16 @@ namespace PSPeerChat.Settings
         public const double OwnAnnouncesPerMinute = 60;
         public const double OwnAnnouncesBurst = 30;
 
+        // History catch-up (protocol.md §3.14, §4.4): entries the store holds at most; what a request asks for; how many
+        // requests one link may make (a full 16 MiB sync takes 64 rounds of 256 KiB) and how many rounds a requester runs
+        // per link; how often the seen keys are saved beside the identity file.
+        public const int HistoryCapacity = 32768;
+        public const int HistoryAnswerBytes = 256 * 1024;
+        public const double HistoryRequestsBurst = 80;
+        public const double HistoryRequestsPerSecond = 0.2;
+        public const int HistoryMaxRounds = 80;
+        public const long HistorySaveIntervalMs = 60000;
+
         // Per-link read rates (protocol.md §8.8): over them the link's reader pauses, so its sender is pushed back by TCP.
         public const double ReadFramesPerSecond = 5000;
         public const double ReadFramesBurst = 20000;

@@ -36,6 +36,10 @@ namespace PSPeerChat.Stats
         private long _sealedNotDelivered;
         private long _sealedOpenFailed;
         private long _invalidObjects;
+        private long _historyCaughtUp;
+        private long _historyServed;
+        private long _historyRefused;
+        private long _historyDropped;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
         public long MessagesDelivered => Interlocked.Read(ref _messagesDelivered);
@@ -64,6 +68,10 @@ namespace PSPeerChat.Stats
         public long ChannelFilteredCount => Interlocked.Read(ref _channelFiltered);
         public long SealedNotDeliveredCount => Interlocked.Read(ref _sealedNotDelivered);
         public long SealedOpenFailedCount => Interlocked.Read(ref _sealedOpenFailed);
+        public long HistoryCaughtUp => Interlocked.Read(ref _historyCaughtUp);
+        public long HistoryServed => Interlocked.Read(ref _historyServed);
+        public long HistoryRefused => Interlocked.Read(ref _historyRefused);
+        public long HistoryDropped => Interlocked.Read(ref _historyDropped);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -89,6 +97,10 @@ namespace PSPeerChat.Stats
         public void ChannelFiltered() => Interlocked.Increment(ref _channelFiltered);
         public void SealedNotDelivered() => Interlocked.Increment(ref _sealedNotDelivered);
         public void SealedOpenFailed() => Interlocked.Increment(ref _sealedOpenFailed);
+        public void HistoryCaughtUpDelivered() => Interlocked.Increment(ref _historyCaughtUp);
+        public void HistoryFrameServed() => Interlocked.Increment(ref _historyServed);
+        public void HistoryRequestRefused() => Interlocked.Increment(ref _historyRefused);
+        public void HistoryFrameDropped() => Interlocked.Increment(ref _historyDropped);
 
         public void SendsDropped(int count)
         {

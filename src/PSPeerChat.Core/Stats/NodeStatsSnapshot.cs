@@ -32,6 +32,10 @@ namespace PSPeerChat.Stats
             ChannelFiltered = stats.ChannelFilteredCount;
             SealedNotDelivered = stats.SealedNotDeliveredCount;
             SealedOpenFailed = stats.SealedOpenFailedCount;
+            HistoryCaughtUp = stats.HistoryCaughtUp;
+            HistoryServed = stats.HistoryServed;
+            HistoryRefused = stats.HistoryRefused;
+            HistoryDropped = stats.HistoryDropped;
         }
 
         public long MessagesSent { get; }
@@ -61,6 +65,10 @@ namespace PSPeerChat.Stats
         public long ChannelFiltered { get; }
         public long SealedNotDelivered { get; }
         public long SealedOpenFailed { get; }
+        public long HistoryCaughtUp { get; }
+        public long HistoryServed { get; }
+        public long HistoryRefused { get; }
+        public long HistoryDropped { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
@@ -68,6 +76,7 @@ namespace PSPeerChat.Stats
             + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", links shed " + LinksShed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops
             + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped
             + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored
-            + ", channel filtered " + ChannelFiltered + ", sealed not delivered " + SealedNotDelivered + ", sealed open failed " + SealedOpenFailed;
+            + ", channel filtered " + ChannelFiltered + ", sealed not delivered " + SealedNotDelivered + ", sealed open failed " + SealedOpenFailed
+            + ", caught up " + HistoryCaughtUp + ", history served " + HistoryServed + ", history refused " + HistoryRefused + ", history dropped " + HistoryDropped;
     }
 }
