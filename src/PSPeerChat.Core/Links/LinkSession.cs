@@ -65,6 +65,8 @@ namespace PSPeerChat.Links
                 case FrameType.Addresses:
                 case FrameType.DialBack:
                 case FrameType.DialBackResult:
+                case FrameType.Probe:
+                case FrameType.Report:
                     return _host.OnFrame(_link, type, buffer, body, length);
                 case FrameType.Close:
                     return HandleClose(buffer, body, length);

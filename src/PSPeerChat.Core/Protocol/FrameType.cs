@@ -17,5 +17,13 @@ namespace PSPeerChat.Protocol
         Intro = 12,
         DialBack = 13,
         DialBackResult = 14,
+
+        // 15-17: history sync (protocol.md §3.12)
+
+        /// <summary>A signed, flooded question to every node (protocol.md §11.1).</summary>
+        Probe = 18,
+
+        /// <summary>An answer to a PROBE, sent back along the probe's path (protocol.md §11.2).</summary>
+        Report = 19,
     }
 }

@@ -31,6 +31,10 @@ namespace PSPeerChat.Stats
         private long _dialBacksDone;
         private long _dialBacksRefused;
         private long _dialBackAnswersIgnored;
+        private long _probesAnswered;
+        private long _probesRefused;
+        private long _reportsForwarded;
+        private long _reportsDropped;
         private long _linksShed;
 
         public long MessagesSent => Interlocked.Read(ref _messagesSent);
@@ -56,6 +60,10 @@ namespace PSPeerChat.Stats
         public long DialBacksDone => Interlocked.Read(ref _dialBacksDone);
         public long DialBacksRefused => Interlocked.Read(ref _dialBacksRefused);
         public long DialBackAnswersIgnored => Interlocked.Read(ref _dialBackAnswersIgnored);
+        public long ProbesAnswered => Interlocked.Read(ref _probesAnswered);
+        public long ProbesRefused => Interlocked.Read(ref _probesRefused);
+        public long ReportsForwarded => Interlocked.Read(ref _reportsForwarded);
+        public long ReportsDropped => Interlocked.Read(ref _reportsDropped);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -77,6 +85,10 @@ namespace PSPeerChat.Stats
         public void DialBackDone() => Interlocked.Increment(ref _dialBacksDone);
         public void DialBackRefused() => Interlocked.Increment(ref _dialBacksRefused);
         public void DialBackAnswerIgnored() => Interlocked.Increment(ref _dialBackAnswersIgnored);
+        public void ProbeAnswered() => Interlocked.Increment(ref _probesAnswered);
+        public void ProbeRefused() => Interlocked.Increment(ref _probesRefused);
+        public void ReportForwarded() => Interlocked.Increment(ref _reportsForwarded);
+        public void ReportDropped() => Interlocked.Increment(ref _reportsDropped);
 
         public void SendsDropped(int count)
         {

@@ -28,6 +28,10 @@ namespace PSPeerChat.Stats
             DialBacksDone = stats.DialBacksDone;
             DialBacksRefused = stats.DialBacksRefused;
             DialBackAnswersIgnored = stats.DialBackAnswersIgnored;
+            ProbesAnswered = stats.ProbesAnswered;
+            ProbesRefused = stats.ProbesRefused;
+            ReportsForwarded = stats.ReportsForwarded;
+            ReportsDropped = stats.ReportsDropped;
         }
 
         public long MessagesSent { get; }
@@ -53,12 +57,17 @@ namespace PSPeerChat.Stats
         public long DialBacksDone { get; }
         public long DialBacksRefused { get; }
         public long DialBackAnswersIgnored { get; }
+        public long ProbesAnswered { get; }
+        public long ProbesRefused { get; }
+        public long ReportsForwarded { get; }
+        public long ReportsDropped { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
             + ", invalid frames " + InvalidFrames + ", invalid signatures " + InvalidSignatures + ", replays " + ReplaysRefused
             + ", send drops " + SendDrops + ", verified " + SignaturesVerified + ", address requests ignored " + AddressRequestsIgnored + ", connections refused " + ConnectionsRefused + ", text lines dropped " + TextLinesDropped + ", stalled links closed " + StalledLinksClosed + ", links shed " + LinksShed + ", budget drops " + BudgetDrops + ", read pauses " + ReadPauses + ", links closed over budget " + OverBudgetLinksClosed + ", proof-of-work drops " + ProofOfWorkDrops
             + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped
-            + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored;
+            + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored
+            + ", probes answered " + ProbesAnswered + ", probes refused " + ProbesRefused + ", reports forwarded " + ReportsForwarded + ", reports dropped " + ReportsDropped;
     }
 }
