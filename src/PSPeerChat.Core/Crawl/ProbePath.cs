@@ -27,5 +27,8 @@ namespace PSPeerChat.Crawl
 
         /// <summary>Reporters whose report was passed back (one each), bounded by <see cref="ProbeRouter.MaxReportsPerProbe"/>.</summary>
         public HashSet<Id128> Reporters { get; } = new HashSet<Id128>();
+
+        /// <summary>Reports taken from each link, bounded by <see cref="ProbeRouter.MaxReportsPerLink"/>: one link cannot fill the probe's share.</summary>
+        public Dictionary<Link, int> PerLink { get; } = new Dictionary<Link, int>();
     }
 }

@@ -30,6 +30,12 @@ namespace PSPeerChat.Crawl
         /// <summary>Reports passed back per probe, at most: larger networks get a partial map.</summary>
         public const int MaxReportsPerProbe = 4096;
 
+        /// <summary>Reports of one probe taken from one link, at most: a hostile neighbour fills half the probe's share, not all of it.</summary>
+        public const int MaxReportsPerLink = MaxReportsPerProbe / 2;
+
+        /// <summary>Reporters remembered over all probes: what the tables can hold at most, about 3 MB.</summary>
+        public const int MaxReportsHeld = 65_536;
+
         /// <summary>New probes a link may hand us: a burst of 20, then one a second; all links together: 4 a second.</summary>
         private const double LinkPerSecond = 1, LinkBurst = 20, NodePerSecond = 4, NodeBurst = 40;
 
@@ -45,6 +51,7 @@ namespace PSPeerChat.Crawl
         private readonly Queue<Id128> _order = new Queue<Id128>();
         private readonly ConditionalWeakTable<Link, TokenBucket> _linkBudgets = new ConditionalWeakTable<Link, TokenBucket>();
         private readonly TokenBucket _nodeBudget;
+        private int _reportsHeld;
 
         public ProbeRouter(NodeIdentity identity, SignatureVerifier verifier, NodeStats stats, TimeProvider clock, Func<string> name, Func<IReadOnlyList<Link>> links, Func<bool> decline)
         {
@@ -135,11 +142,16 @@ namespace PSPeerChat.Crawl
             NetworkProbe asked;
             lock (_gate)
             {
-                if (!_paths.TryGetValue(probeId, out ProbePath path) || path.Reporters.Count >= MaxReportsPerProbe || !path.Reporters.Add(reporterId))
+                ProbePath path = _paths.TryGetValue(probeId, out ProbePath known) ? known : null;
+                int fromLink = 0;
+                if (path == null || path.Reporters.Count >= MaxReportsPerProbe || _reportsHeld >= MaxReportsHeld
+                    || (path.PerLink.TryGetValue(from, out fromLink) && fromLink >= MaxReportsPerLink) || !path.Reporters.Add(reporterId))
                 {
-                    _stats.ReportDropped(); // unknown or forgotten probe, a second report of one node, or past the bound
+                    _stats.ReportDropped(); // unknown or forgotten probe, a second report of one node, or past a bound
                     return true;
                 }
+                path.PerLink[from] = fromLink + 1;
+                _reportsHeld++;
                 upstream = path.Upstream;
                 asked = path.Asked;
             }
@@ -201,7 +213,9 @@ namespace PSPeerChat.Crawl
             long now = _clock.NowMs();
             while (_order.Count > 0 && (_paths.Count >= MaxPaths || now - _paths[_order.Peek()].CreatedMs > PathLifetimeMs))
             {
-                _paths.Remove(_order.Dequeue());
+                Id128 oldest = _order.Dequeue();
+                _reportsHeld -= _paths[oldest].Reporters.Count;
+                _paths.Remove(oldest);
             }
             _paths[id] = path;
             _order.Enqueue(id);
