@@ -24,6 +24,9 @@
         'Get-PeerAddress'
         'Get-PeerDirectory'
         'New-PeerIdentity'
+        'Get-PeerNetwork'
+        'Show-PeerNetwork'
+        'Test-PeerNetwork'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

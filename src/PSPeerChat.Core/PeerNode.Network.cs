@@ -10,6 +10,9 @@ namespace PSPeerChat
     /// <summary>API verbs: seeing the network, the map and the reach test (protocol.md §11).</summary>
     public sealed partial class PeerNode
     {
+        /// <summary>True when this node answers network maps without telling its links (Start-PeerNode -DeclineNetworkProbes).</summary>
+        public bool DeclineNetworkProbes => Options.DeclineNetworkProbes;
+
         /// <summary>Probes of other nodes this node answered (with its links, a declining report, or a receipt).</summary>
         public long ProbesAnswered => Stats.ProbesAnswered;
 

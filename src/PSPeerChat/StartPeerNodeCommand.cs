@@ -108,6 +108,13 @@ namespace PSPeerChat.Commands
         [Parameter]
         public SwitchParameter LanDiscovery { get; set; }
 
+        /// <summary>
+        /// Answers Get-PeerNetwork's probes without telling this node's links (the map shows it as declined). Reach tests
+        /// (Test-PeerNetwork) still get a receipt.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter DeclineNetworkProbes { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -131,6 +138,7 @@ namespace PSPeerChat.Commands
                 ProofOfWork = ProofOfWork,
                 PadDirectMessages = !NoDirectPadding,
                 LanDiscovery = LanDiscovery,
+                DeclineNetworkProbes = DeclineNetworkProbes,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };
