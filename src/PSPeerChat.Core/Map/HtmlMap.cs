@@ -52,7 +52,8 @@ namespace PSPeerChat.Map
             {
                 bool outer = map.Unreached > 0 && r == radii.Length - 1;
                 html.Append("<circle class=\"ring\" cx=\"").Append(N(size / 2)).Append("\" cy=\"").Append(N(size / 2)).Append("\" r=\"").Append(N(radii[r])).Append("\"/>")
-                    .Append("<text class=\"ring-label\" x=\"").Append(N(size / 2 + 4)).Append("\" y=\"").Append(N(size / 2 - radii[r] - 4)).Append("\">")
+                    // On the ring's north-west diagonal, where nodes sit least often (the first node of a ring is at its top).
+                    .Append("<text class=\"ring-label\" text-anchor=\"end\" x=\"").Append(N(size / 2 - radii[r] * 0.7071 - 6)).Append("\" y=\"").Append(N(size / 2 - radii[r] * 0.7071 - 6)).Append("\">")
                     .Append(outer ? "not connected" : r + (r == 1 ? " hop" : " hops")).Append("</text>\n");
             }
             html.Append("</g>\n<g class=\"links\">\n");
