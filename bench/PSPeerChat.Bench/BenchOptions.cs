@@ -9,7 +9,7 @@ namespace PSPeerChat.Bench
         public const string Usage =
             "PSPeerChat.Bench [--nodes 20] [--messages 2000] [--rate 0] [--runs 3] [--unsigned] [--json-only]\n" +
             "                 [--consumer threads|poller|event] | --idle | --hostile | --soak <minutes> | --pow\n" +
-            "                 | --join [--nodes 60] [--seconds 40] [--runs 3]\n" +
+            "                 | --join [--nodes 60] [--seconds 40] [--runs 3] | --crawl [--nodes 50] [--runs 3]\n" +
             "  --rate      messages per second; 0 sends as fast as Broadcast accepts them\n" +
             "  --unsigned  bench-only: MESSAGE frames unsigned and unverified (PeerNodeOptions.SignMessages = false)\n" +
             "  --consumer  how deliveries are taken: poller = one thread draining every inbox with Receive(list, max),\n" +
@@ -17,6 +17,8 @@ namespace PSPeerChat.Bench
             "              event = the MessageReceived event (the inbox then holds 1 message)\n" +
             "  --join      N nodes started through one entry node, joining on their own: time until all are linked, degrees,\n" +
             "              the entry's degree, copies per message (issue #15)\n" +
+            "  --crawl     N nodes in a fixed random topology (mean degree 6): one map crawl from one node and 5 reach probes;\n" +
+            "              time until all answered, frames the crawl cost each node, reach and latencies (issue #17)\n" +
             "  --pow       alone: the proof of work's cost per message for a few settings and text lengths (protocol.md §3.10)";
 
         public int Nodes = 20;
@@ -31,6 +33,7 @@ namespace PSPeerChat.Bench
         public double SoakMinutes;
         public bool Pow;
         public bool Join;
+        public bool Crawl;
         public int Seconds = 40;
         public string Consumer = "poller";
 
@@ -61,6 +64,7 @@ namespace PSPeerChat.Bench
                     case "--soak": o.SoakMinutes = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--pow": o.Pow = true; break;
                     case "--join": o.Join = true; break;
+                    case "--crawl": o.Crawl = true; break;
                     case "--seconds": o.Seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException("unknown argument '" + args[i] + "'");
                 }

@@ -58,6 +58,13 @@ namespace PSPeerChat.Bench
                 return 0;
             }
 
+            if (options.Crawl)
+            {
+                int nodes = Array.Exists(args, a => a.ToLowerInvariant() == "--nodes") ? options.Nodes : 50;
+                for (int run = 1; run <= options.Runs; run++) CrawlRun.Execute(nodes, run);
+                return 0;
+            }
+
             if (options.Idle)
             {
                 IdleNodeRun.Execute();

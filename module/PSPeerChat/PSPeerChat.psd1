@@ -28,6 +28,9 @@
         'Join-PeerChannel'
         'Exit-PeerChannel'
         'Get-PeerChannel'
+        'Get-PeerNetwork'
+        'Show-PeerNetwork'
+        'Test-PeerNetwork'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -200,6 +200,12 @@ namespace PSPeerChat
         public string[] Channels { get; set; } = { "*" };
 
         /// <summary>
+        /// Answers network maps (Get-PeerNetwork, protocol.md §11) without telling this node's links: the report says it
+        /// declines. Reach tests (Test-PeerNetwork) are answered with a receipt as usual. Off by default.
+        /// </summary>
+        public bool DeclineNetworkProbes { get; set; }
+
+        /// <summary>
         /// Benchmark switch only (internal, set by bench/PSPeerChat.Bench through InternalsVisibleTo): false sends
         /// broadcasts with an empty signature and skips their verification, to show what the transport costs without
         /// cryptography. Every node of such a network must use it; never in real use.

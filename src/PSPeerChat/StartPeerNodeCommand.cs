@@ -127,6 +127,13 @@ namespace PSPeerChat.Commands
         [SupportsWildcards]
         public string[] Channel { get; set; }
 
+        /// <summary>
+        /// Answers Get-PeerNetwork's probes without telling this node's links (the map shows it as declined). Reach tests
+        /// (Test-PeerNetwork) still get a receipt.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter DeclineNetworkProbes { get; set; }
+
         protected override void ProcessRecord()
         {
             if (Name != null && NodeRegistry.Find(Name) != null)
@@ -153,6 +160,7 @@ namespace PSPeerChat.Commands
                 Channels = Channel ?? new[] { "*" },
                 HistoryWindow = HistoryWindow,
                 HistoryBytes = HistoryBytes,
+                DeclineNetworkProbes = DeclineNetworkProbes,
                 IdentityPath = IdentityPath == null ? null : GetUnresolvedProviderPathFromPSPath(IdentityPath),
                 AddressBookPath = AddressBookPath == null ? null : GetUnresolvedProviderPathFromPSPath(AddressBookPath),
             };

@@ -14,13 +14,14 @@ namespace PSPeerChat.Core.Tests
     public class LayeringTests
     {
         /// <summary>Bottom first: a layer may use only the layers before it. A nested namespace is a layer of its own.</summary>
-        private static readonly string[] Chain = { "Stats", "Settings", "Timing", "Events", "Content", "Inbox", "Identity", "Protocol", "Protocol.Noise", "History", "Flood", "Transport", "Links", "Joining" };
+        private static readonly string[] Chain = { "Stats", "Settings", "Timing", "Events", "Content", "Inbox", "Map", "Identity", "Protocol", "Protocol.Noise", "History", "Flood", "Transport", "Links", "Joining", "Crawl" };
 
         /// <summary>Root types the public API fixes in the root namespace and lower layers may use: they depend on nothing.</summary>
         private static readonly HashSet<string> Vocabulary = new HashSet<string>
         {
             "CloseReason", "PeerDirection", "PeerProtocol", "PeerState", "PeerConnectException", "PortInUseException",
             "PeerMessage", "PeerDirectoryEntry", "PeerAddressEntry", "Reachability",
+            "PeerNetworkNode", "PeerNetworkLink", "PeerNetworkTest", "PeerNetworkTestNode",
         };
 
         private static readonly string Engine = Path.Combine(RepositoryRoot(), "src", "PSPeerChat.Core");

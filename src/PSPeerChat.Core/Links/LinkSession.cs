@@ -68,6 +68,8 @@ namespace PSPeerChat.Links
                 case FrameType.HistoryRequest:
                 case FrameType.CatchUp:
                 case FrameType.HistoryEnd:
+                case FrameType.Probe:
+                case FrameType.Report:
                     return _host.OnFrame(_link, type, buffer, body, length);
                 case FrameType.Close:
                     return HandleClose(buffer, body, length);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using PSPeerChat.Crawl;
 using PSPeerChat.Flood;
 using PSPeerChat.Identity;
 using PSPeerChat.Joining;
@@ -66,11 +67,15 @@ namespace PSPeerChat
             };
             Reachability = new ReachabilityCheck(() => _links.Registered, node.Stats, node.Clock);
             _dialBacks = new DialBackService((target, expected) => ProbeAsync(target, expected, Tunables.DialBackTimeout), exchange.OnReached, node.Stats, node.Clock);
+            Probes = new ProbeRouter(node.Identity, node.Verifier, node.Stats, node.Clock, () => node.Name, () => _links.Registered, () => node.Options.DeclineNetworkProbes);
             Maintenance = new Maintenance(node, links, book, exchange, announcer, (address, stop) => DialAsync(address, PeerProtocol.PeerChat, Tunables.DialTimeout, stop), node.Clock);
         }
 
         /// <summary>Whether this node's listen address answers from outside: asks neighbours to dial it back (protocol.md §3.11).</summary>
         public ReachabilityCheck Reachability { get; }
+
+        /// <summary>PROBE and REPORT: the network map and the reach test (protocol.md §11).</summary>
+        public ProbeRouter Probes { get; }
 
         /// <summary>The node's maintenance loop: told of links registered and lost.</summary>
         public Maintenance Maintenance { get; }
@@ -268,6 +273,10 @@ namespace PSPeerChat
                 case FrameType.CatchUp:
                 case FrameType.HistoryEnd:
                     return _history.OnFrame(link, type, buffer, body, length);
+                case FrameType.Probe:
+                    return Probes.OnProbe(link, buffer, body, length);
+                case FrameType.Report:
+                    return Probes.OnReport(link, buffer, body, length);
             }
             FloodDelivery delivery = _receiver.Receive(link, buffer, body, length, _links.Registered, out FloodMessage message, out bool closed);
             switch (delivery)

@@ -21,5 +21,11 @@ namespace PSPeerChat.Protocol
         HistoryRequest = 15,
         CatchUp = 16,
         HistoryEnd = 17,
+
+        /// <summary>A signed, flooded question to every node (protocol.md §11.1).</summary>
+        Probe = 18,
+
+        /// <summary>An answer to a PROBE, sent back along the probe's path (protocol.md §11.2).</summary>
+        Report = 19,
     }
 }

@@ -31,6 +31,10 @@ namespace PSPeerChat.Stats
         private long _dialBacksDone;
         private long _dialBacksRefused;
         private long _dialBackAnswersIgnored;
+        private long _probesAnswered;
+        private long _probesRefused;
+        private long _reportsForwarded;
+        private long _reportsDropped;
         private long _linksShed;
         private long _channelFiltered;
         private long _sealedNotDelivered;
@@ -72,6 +76,10 @@ namespace PSPeerChat.Stats
         public long HistoryServed => Interlocked.Read(ref _historyServed);
         public long HistoryRefused => Interlocked.Read(ref _historyRefused);
         public long HistoryDropped => Interlocked.Read(ref _historyDropped);
+        public long ProbesAnswered => Interlocked.Read(ref _probesAnswered);
+        public long ProbesRefused => Interlocked.Read(ref _probesRefused);
+        public long ReportsForwarded => Interlocked.Read(ref _reportsForwarded);
+        public long ReportsDropped => Interlocked.Read(ref _reportsDropped);
 
         public void MessageSent() => Interlocked.Increment(ref _messagesSent);
         public void MessageDelivered() => Interlocked.Increment(ref _messagesDelivered);
@@ -101,6 +109,10 @@ namespace PSPeerChat.Stats
         public void HistoryFrameServed() => Interlocked.Increment(ref _historyServed);
         public void HistoryRequestRefused() => Interlocked.Increment(ref _historyRefused);
         public void HistoryFrameDropped() => Interlocked.Increment(ref _historyDropped);
+        public void ProbeAnswered() => Interlocked.Increment(ref _probesAnswered);
+        public void ProbeRefused() => Interlocked.Increment(ref _probesRefused);
+        public void ReportForwarded() => Interlocked.Increment(ref _reportsForwarded);
+        public void ReportDropped() => Interlocked.Increment(ref _reportsDropped);
 
         public void SendsDropped(int count)
         {

@@ -36,6 +36,10 @@ namespace PSPeerChat.Stats
             HistoryServed = stats.HistoryServed;
             HistoryRefused = stats.HistoryRefused;
             HistoryDropped = stats.HistoryDropped;
+            ProbesAnswered = stats.ProbesAnswered;
+            ProbesRefused = stats.ProbesRefused;
+            ReportsForwarded = stats.ReportsForwarded;
+            ReportsDropped = stats.ReportsDropped;
         }
 
         public long MessagesSent { get; }
@@ -69,6 +73,10 @@ namespace PSPeerChat.Stats
         public long HistoryServed { get; }
         public long HistoryRefused { get; }
         public long HistoryDropped { get; }
+        public long ProbesAnswered { get; }
+        public long ProbesRefused { get; }
+        public long ReportsForwarded { get; }
+        public long ReportsDropped { get; }
 
         public override string ToString() =>
             "sent " + MessagesSent + ", delivered " + MessagesDelivered + ", relayed " + MessagesRelayed + ", duplicates " + DuplicatesDropped
@@ -77,6 +85,7 @@ namespace PSPeerChat.Stats
             + ", LAN announcements heard " + LanAnnouncementsHeard + ", LAN announcements dropped " + LanAnnouncementsDropped
             + ", dial-backs done " + DialBacksDone + ", dial-backs refused " + DialBacksRefused + ", dial-back answers ignored " + DialBackAnswersIgnored
             + ", channel filtered " + ChannelFiltered + ", sealed not delivered " + SealedNotDelivered + ", sealed open failed " + SealedOpenFailed
-            + ", caught up " + HistoryCaughtUp + ", history served " + HistoryServed + ", history refused " + HistoryRefused + ", history dropped " + HistoryDropped;
+            + ", caught up " + HistoryCaughtUp + ", history served " + HistoryServed + ", history refused " + HistoryRefused + ", history dropped " + HistoryDropped
+            + ", probes answered " + ProbesAnswered + ", probes refused " + ProbesRefused + ", reports forwarded " + ReportsForwarded + ", reports dropped " + ReportsDropped;
     }
 }
