@@ -28,11 +28,14 @@ Describe 'A node restarted with its identity file' {
         $broadcast = Send-PeerMessage -Node $a -Text 'broadcast while it was away' -PassThru
         $direct = Send-PeerMessage -Node $a -To $awayId -Text 'direct while it was away' -PassThru
 
+        # What a served before the restart: the first link's catch-up may still have been running when 'before the stop'
+        # was sent (it is then served to the first node too, and dropped there as a duplicate), so count from here.
+        $servedBefore = $a.HistoryServed
         $back = Start-PeerNode -Name 'hist-back' -Port 0 -ListenAddress 127.0.0.1 -TargetPeers 0 -IdentityPath $identity
         $null = Connect-Peer -Node $back -Address $a.Endpoint
         $caught = @(Receive-PeerMessage -Node $back -Wait -Count 2 -Timeout 10)
         # Both sides have exchanged their filters and answers once a has answered and the back node's own answer came.
-        $null = Wait-Until { $back.CaughtUp -eq 2 -and $a.HistoryServed -ge 2 } -Because 'the catch-up is over'
+        $null = Wait-Until { $back.CaughtUp -eq 2 -and $a.HistoryServed - $servedBefore -ge 2 } -Because 'the catch-up is over'
     }
 
     It 'keeps its id and received the live message before the stop' {
@@ -57,7 +60,7 @@ Describe 'A node restarted with its identity file' {
     It 'does not get the message it had before the stop again' {
         @(Receive-PeerMessage -Node $back).Count | Should -Be 0
         $back.MessagesDelivered | Should -Be 2
-        $a.HistoryServed | Should -Be 2
+        $a.HistoryServed - $servedBefore | Should -Be 2 -Because 'a served the restarted node only what it missed'
         Test-Path (Join-Path $TestDrive 'away.seen') | Should -BeTrue
     }
 
