@@ -140,6 +140,8 @@ function Invoke-Build {
     Get-ChildItem -Path $binDir -Filter 'PSPeerChat*.pdb' -File |
         Copy-Item -Destination $ModuleOutDir -Force
 
+    Copy-NativeSodium -Destination $ModuleOutDir
+
     # Help (MAML + about topics) from docs/en-US, with parameter metadata read from the module just assembled.
     # A fresh process imports it, so this session never loads the dll; a cmdlet without its Markdown fails the build.
     $helpSource = Join-Path $Root 'docs/en-US'
@@ -152,11 +154,40 @@ function Invoke-Build {
     Write-Host "Module: $ModuleOutDir"
 }
 
-function Get-PesterManifestPath {
+# libsodium's native builds (the libsodium NuGet package, restored for PSPeerChat.Core) for the platforms we ship,
+# as <module>/runtimes/<rid>/native/<file>, where Crypto/SodiumLibrary looks (docs/performance.md, "Crypto backend").
+# macOS's build is one universal file (x64 and arm64): shipped once as runtimes/osx/native/libsodium.dylib.
+$SodiumRids = @('linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'win-x64', 'win-x86', 'win-arm64')
+$SodiumOsxRid = 'osx-arm64'
+
+function Get-GlobalPackagesPath {
     $line = & dotnet nuget locals global-packages --list
     if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
     # Output: "global-packages: /root/.nuget/packages/"
-    $globalPackages = (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+    return (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+}
+
+function Copy-NativeSodium([string]$Destination) {
+    [xml]$project = Get-Content -LiteralPath (Join-Path $Root 'src/PSPeerChat.Core/PSPeerChat.Core.csproj') -Raw
+    $version = @($project.SelectNodes('//PackageReference[@Include="libsodium"]') | ForEach-Object { $_.Version })
+    if ($version.Count -ne 1) { throw 'src/PSPeerChat.Core/PSPeerChat.Core.csproj must reference the libsodium package once.' }
+    $package = Join-Path (Get-GlobalPackagesPath) "libsodium/$($version[0])/runtimes"
+    $files = @($SodiumRids | ForEach-Object {
+        $file = if ($_ -like 'win-*') { 'libsodium.dll' } else { 'libsodium.so' }
+        @{ From = Join-Path $package "$_/native/$file"; To = Join-Path $Destination "runtimes/$_/native/$file" }
+    }) + @{ From = Join-Path $package "$SodiumOsxRid/native/libsodium.dylib"; To = Join-Path $Destination 'runtimes/osx/native/libsodium.dylib' }
+    $bytes = 0
+    foreach ($f in $files) {
+        if (-not (Test-Path -LiteralPath $f.From)) { throw "libsodium native build not found: $($f.From) (dotnet restore src/PSPeerChat.Core)." }
+        New-Item -ItemType Directory -Path (Split-Path $f.To) -Force | Out-Null
+        Copy-Item -LiteralPath $f.From -Destination $f.To -Force
+        $bytes += (Get-Item -LiteralPath $f.To).Length
+    }
+    Write-Host "==> libsodium $($version[0]): $($files.Count) native builds, $bytes bytes, in runtimes/"
+}
+
+function Get-PesterManifestPath {
+    $globalPackages = Get-GlobalPackagesPath
     $psd1 = Join-Path $globalPackages 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $psd1)) {
         # PackageDownload in the test project fetches it.

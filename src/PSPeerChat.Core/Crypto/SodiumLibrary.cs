@@ -62,7 +62,10 @@ namespace PSPeerChat.Crypto
             string file = rid.StartsWith("win", StringComparison.Ordinal) ? "libsodium.dll" : rid.StartsWith("osx", StringComparison.Ordinal) ? "libsodium.dylib" : "libsodium.so";
             string folder = System.IO.Path.GetDirectoryName(typeof(SodiumLibrary).Assembly.Location);
             if (string.IsNullOrEmpty(folder)) folder = AppContext.BaseDirectory;
-            return System.IO.Path.Combine(folder, "runtimes", rid, "native", file);
+            string path = System.IO.Path.Combine(folder, "runtimes", rid, "native", file);
+            // The module ships macOS's universal build once, as runtimes/osx (build.ps1); a NuGet output has osx-<arch>.
+            string universal = System.IO.Path.Combine(folder, "runtimes", "osx", "native", file);
+            return rid.StartsWith("osx", StringComparison.Ordinal) && !File.Exists(path) ? universal : path;
         }
 
         /// <summary>The NuGet runtime id of this process: win-x64, linux-musl-arm64, osx-arm64, ...</summary>
