@@ -72,6 +72,8 @@ namespace PSPeerChat.Core.Tests
 
             public Ed25519PublicKey PublicKey(byte[] key, int offset) => BouncyCastleBackend.Instance.PublicKey(key, offset);
 
+            public ChaChaPoly ChaChaPoly() => BouncyCastleBackend.Instance.ChaChaPoly();
+
             internal sealed class Key : Ed25519SigningKey
             {
                 private static readonly byte[] OrderEight = Convert.FromHexString("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05");

@@ -41,6 +41,8 @@ namespace PSPeerChat.Crypto
             }
         }
 
+        public ChaChaPoly ChaChaPoly() => new BouncyCastleChaChaPoly();
+
         private sealed class SigningKeyImpl : Ed25519SigningKey
         {
             private readonly Ed25519PrivateKeyParameters _key;

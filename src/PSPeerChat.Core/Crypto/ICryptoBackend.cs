@@ -2,7 +2,7 @@ namespace PSPeerChat.Crypto
 {
     /// <summary>
     /// The one seam between the engine and a crypto library (docs/architecture.md, "Crypto backend"): Ed25519 signing
-    /// and verification, the work a flood is bound by. <see cref="CryptoBackends.Current"/> picks one per process at
+    /// and verification, the work a flood is bound by, and the links' ChaCha20-Poly1305. <see cref="CryptoBackends.Current"/> picks one per process at
     /// load time: <see cref="SodiumBackend"/> when libsodium loads and passes its self-test, else
     /// <see cref="BouncyCastleBackend"/>. Both give the same verdict on every input (protocol.md §8.2, <see cref="Ed25519Rules"/>).
     /// </summary>
@@ -19,5 +19,8 @@ namespace PSPeerChat.Crypto
         /// (not a point, a non-canonical encoding or a small-order point: §8.2). Decoding costs; callers cache the result.
         /// </summary>
         Ed25519PublicKey PublicKey(byte[] key, int offset);
+
+        /// <summary>A ChaCha20-Poly1305 cipher for one owner (a Noise CipherState).</summary>
+        ChaChaPoly ChaChaPoly();
     }
 }

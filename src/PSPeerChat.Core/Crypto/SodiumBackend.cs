@@ -53,7 +53,9 @@ namespace PSPeerChat.Crypto
             return new PublicKeyImpl(_library, copy);
         }
 
-        private static ref byte At(byte[] data, int offset, int length)
+        public ChaChaPoly ChaChaPoly() => new SodiumChaChaPoly(_library);
+
+        internal static ref byte At(byte[] data, int offset, int length)
         {
             if (length == 0) return ref Empty[0];
             return ref data[offset];

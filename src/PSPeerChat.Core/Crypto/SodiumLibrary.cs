@@ -16,6 +16,8 @@ namespace PSPeerChat.Crypto
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int SignDetachedFn(ref byte signature, IntPtr signatureLength, ref byte message, ulong length, ref byte secretKey);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int VerifyDetachedFn(ref byte signature, ref byte message, ulong length, ref byte publicKey);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int IsValidPointFn(ref byte point);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int AeadEncryptFn(ref byte ciphertext, IntPtr ciphertextLength, ref byte message, ulong messageLength, ref byte ad, ulong adLength, IntPtr nsec, ref byte nonce, ref byte key);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int AeadDecryptFn(ref byte message, IntPtr messageLength, IntPtr nsec, ref byte ciphertext, ulong ciphertextLength, ref byte ad, ulong adLength, ref byte nonce, ref byte key);
 
         private SodiumLibrary(string path, IntPtr handle)
         {
@@ -28,6 +30,8 @@ namespace PSPeerChat.Crypto
             SignDetached = NativeLoader.Function<SignDetachedFn>(handle, "crypto_sign_detached");
             VerifyDetached = NativeLoader.Function<VerifyDetachedFn>(handle, "crypto_sign_verify_detached");
             IsValidPoint = NativeLoader.Function<IsValidPointFn>(handle, "crypto_core_ed25519_is_valid_point");
+            AeadEncrypt = NativeLoader.Function<AeadEncryptFn>(handle, "crypto_aead_chacha20poly1305_ietf_encrypt");
+            AeadDecrypt = NativeLoader.Function<AeadDecryptFn>(handle, "crypto_aead_chacha20poly1305_ietf_decrypt");
         }
 
         public string Path { get; }
@@ -43,6 +47,12 @@ namespace PSPeerChat.Crypto
 
         /// <summary>crypto_core_ed25519_is_valid_point: 1 for a canonical encoding of a point of the prime-order subgroup other than the identity.</summary>
         public IsValidPointFn IsValidPoint { get; }
+
+        /// <summary>crypto_aead_chacha20poly1305_ietf_encrypt (RFC 8439): ciphertext and tag.</summary>
+        public AeadEncryptFn AeadEncrypt { get; }
+
+        /// <summary>crypto_aead_chacha20poly1305_ietf_decrypt: 0, or -1 when the tag does not verify.</summary>
+        public AeadDecryptFn AeadDecrypt { get; }
 
         /// <summary>Loads the library at <paramref name="path"/>; throws with the reason when it cannot.</summary>
         public static SodiumLibrary Load(string path)
