@@ -14,7 +14,8 @@
              a child pwsh with its own HOME, so your PSResourceGet settings are not touched). Refuses a version
              without its '## [<version>]' section in CHANGELOG.md. Install it with PSResourceGet from a folder
              repository: see README.md, "Install".
-      Test   Build, xunit tests (dotnet test) and Pester tests (tests/*.Tests.ps1, fresh pwsh);
+      Test   Build, xunit tests (dotnet test; the crypto-bound classes a second time with PSPEERCHAT_CRYPTO=BouncyCastle)
+             and Pester tests (tests/*.Tests.ps1, fresh pwsh);
              last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
       Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
       Clean  Removes out/ and bin/ + obj/ of every project.
@@ -217,6 +218,45 @@ function Install-TestTools {
     if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get could not install $packages; the chat console tests will be skipped." }
 }
 
+# The xunit classes that run a second time with PSPEERCHAT_CRYPTO=BouncyCastle: the ones that sign, verify or seal.
+$BouncyCastleClasses = @('NoiseVectorTests', 'NoiseRecordTests', 'NoiseHandshakeTests', 'DirectFrameTests', 'ChannelFrameTests',
+    'MessageFrameTests', 'SignatureVolumeTests', 'IdentityFileTests', 'LinkHandshakeTests', 'EncryptedLinkTests',
+    'SecurityForgeryTests', 'ProofOfWorkTests') | ForEach-Object { "FullyQualifiedName~PSPeerChat.Core.Tests.$_" }
+
+# One dotnet test run (all tests, or those of -Filter joined by '|'), with PSPEERCHAT_CRYPTO set to -Crypto for it;
+# returns passed, failed, skipped from its trx file (a crash or missing file counts as 1 failure).
+function Invoke-Xunit([string]$Name, [string[]]$Filter, [string]$Crypto) {
+    $trxPath = Join-Path $ResultsDir "$Name.trx"
+    $arguments = @($TestProject, '-c', $Configuration, '--nologo', '--logger', "trx;LogFileName=$Name.trx", '--results-directory', $ResultsDir)
+    if ($Filter) { $arguments += @('--filter', ($Filter -join '|')) }
+    $oldCrypto = $env:PSPEERCHAT_CRYPTO
+    try {
+        if ($Crypto) { $env:PSPEERCHAT_CRYPTO = $Crypto }
+        Write-Host "==> dotnet test $TestProject -c $Configuration$(if ($Crypto) { " (PSPEERCHAT_CRYPTO=$Crypto, $(@($Filter).Count) classes)" })"
+        & dotnet test @arguments | Out-Host
+        $testExit = $LASTEXITCODE
+    }
+    finally {
+        $env:PSPEERCHAT_CRYPTO = $oldCrypto
+    }
+    if (-not (Test-Path $trxPath)) {
+        Write-Host "xunit ($Name): no result file ($trxPath), dotnet test exit code $testExit; counting as 1 failure."
+        return @(0, 1, 0)
+    }
+    [xml]$trx = Get-Content -LiteralPath $trxPath -Raw
+    $c = $trx.TestRun.ResultSummary.Counters
+    $xPassed  = [int]$c.passed
+    $xFailed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    # xunit skips are UnitTestResult outcome="NotExecuted" (the notExecuted counter stays 0).
+    $xSkipped = $trx.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']").Count
+    if ($testExit -ne 0 -and $xFailed -eq 0) {
+        Write-Host "xunit ($Name): dotnet test exited $testExit with no failed test recorded; counting as 1 failure."
+        $xFailed = 1
+    }
+    Write-Host "xunit ($Name): $xPassed passed, $xFailed failed, $xSkipped skipped"
+    return @($xPassed, $xFailed, $xSkipped)
+}
+
 function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
     Install-TestTools
@@ -236,28 +276,13 @@ function Invoke-Test {
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
 
     # --- xunit -------------------------------------------------------------
-    $trxPath = Join-Path $ResultsDir 'core.trx'
-    Write-Host "==> dotnet test $TestProject -c $Configuration"
-    & dotnet test $TestProject -c $Configuration --nologo `
-        --logger 'trx;LogFileName=core.trx' --results-directory $ResultsDir
-    $testExit = $LASTEXITCODE
-    if (Test-Path $trxPath) {
-        [xml]$trx = Get-Content -LiteralPath $trxPath -Raw
-        $c = $trx.TestRun.ResultSummary.Counters
-        $xPassed  = [int]$c.passed
-        $xFailed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-        # xunit skips are UnitTestResult outcome="NotExecuted" (the notExecuted counter stays 0).
-        $xSkipped = $trx.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']").Count
-        if ($testExit -ne 0 -and $xFailed -eq 0) {
-            Write-Host "xunit: dotnet test exited $testExit with no failed test recorded; counting as 1 failure."
-            $xFailed = 1
-        }
-        Write-Host "xunit: $xPassed passed, $xFailed failed, $xSkipped skipped"
-        $passed += $xPassed; $failed += $xFailed; $skipped += $xSkipped
-    }
-    else {
-        Write-Host "xunit: no result file ($trxPath), dotnet test exit code $testExit; counting as 1 failure."
-        $failed += 1
+    # Everything on the default crypto backend (libsodium here), then the crypto-bound classes again on BouncyCastle
+    # (PSPEERCHAT_CRYPTO, docs/performance.md "Crypto backend"): both backends must pass them.
+    foreach ($run in @(
+            @{ Name = 'core'; Filter = $null; Crypto = $null },
+            @{ Name = 'core-bouncycastle'; Filter = $BouncyCastleClasses; Crypto = 'BouncyCastle' })) {
+        $counts = Invoke-Xunit -Name $run.Name -Filter $run.Filter -Crypto $run.Crypto
+        $passed += $counts[0]; $failed += $counts[1]; $skipped += $counts[2]
     }
 
     # --- Pester (fresh process) ---------------------------------------------
