@@ -33,19 +33,20 @@ namespace PSPeerChat.Crypto
             bool forced = s.Equals("Sodium", StringComparison.OrdinalIgnoreCase) || s.Equals("libsodium", StringComparison.OrdinalIgnoreCase);
             string note = forced || s.Length == 0 || s.Equals("Auto", StringComparison.OrdinalIgnoreCase) ? string.Empty : "; " + Variable + "='" + s + "' is not BouncyCastle, Sodium or Auto";
             string reason = null;
-            string path = libraryPath ?? SodiumLibrary.DefaultPath(out reason);
-            if (path != null)
+            try
             {
-                try
+                string path = libraryPath ?? SodiumLibrary.DefaultPath(out reason);
+                if (path != null)
                 {
                     SodiumBackend sodium = SodiumBackend.Load(path);
                     return new CryptoChoice(sodium, sodium.Name + (note.Length == 0 ? string.Empty : " (" + note.Substring(2) + ")"));
                 }
-                catch (Exception e) when (!(e is OutOfMemoryException))
-                {
-                    // Anything a loader, a missing export or the self-test throws: the node still works, on BouncyCastle.
-                    reason = e.GetType().Name + ": " + e.Message;
-                }
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                // Anything the platform probe, a loader, a missing export or the self-test throws: the node still
+                // works, on BouncyCastle.
+                reason = e.GetType().Name + ": " + e.Message;
             }
             string why = (forced ? Variable + "=" + s + " but " : string.Empty) + "libsodium not loaded: " + reason;
             return new CryptoChoice(BouncyCastleBackend.Instance, BouncyCastleBackend.Instance.Name + " (" + why + note + ")");
