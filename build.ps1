@@ -184,6 +184,8 @@ function Copy-NativeSodium([string]$Destination) {
         Copy-Item -LiteralPath $f.From -Destination $f.To -Force
         $bytes += (Get-Item -LiteralPath $f.To).Length
     }
+    # Its ISC licence asks for the copyright notice to travel with the copies.
+    Copy-Item -LiteralPath (Join-Path (Split-Path $package) 'LICENSE') -Destination (Join-Path $Destination 'runtimes/libsodium.LICENSE') -Force
     Write-Host "==> libsodium $($version[0]): $($files.Count) native builds, $bytes bytes, in runtimes/"
 }
 

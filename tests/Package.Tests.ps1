@@ -74,7 +74,8 @@ Describe 'build.ps1 -Task Package' {
         $entries | Should -Not -Contain 'System.Management.Automation.dll'
         # libsodium's native builds (docs/performance.md, "Crypto backend").
         foreach ($file in 'runtimes/linux-x64/native/libsodium.so', 'runtimes/linux-arm64/native/libsodium.so',
-            'runtimes/win-x64/native/libsodium.dll', 'runtimes/win-arm64/native/libsodium.dll', 'runtimes/osx/native/libsodium.dylib') {
+            'runtimes/win-x64/native/libsodium.dll', 'runtimes/win-arm64/native/libsodium.dll', 'runtimes/osx/native/libsodium.dylib',
+            'runtimes/libsodium.LICENSE') {
             $entries | Should -Contain $file
         }
         # What a gallery search shows: a module, with the manifest's tags.
