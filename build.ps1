@@ -14,7 +14,8 @@
              a child pwsh with its own HOME, so your PSResourceGet settings are not touched). Refuses a version
              without its '## [<version>]' section in CHANGELOG.md. Install it with PSResourceGet from a folder
              repository: see README.md, "Install".
-      Test   Build, xunit tests (dotnet test) and Pester tests (tests/*.Tests.ps1, fresh pwsh);
+      Test   Build, xunit tests (dotnet test; the crypto-bound classes a second time with PSPEERCHAT_CRYPTO=BouncyCastle)
+             and Pester tests (tests/*.Tests.ps1, fresh pwsh);
              last line printed is 'N passed, N failed[, N skipped]'; exit 1 on any failure or crash.
       Chat   Build, then opens an interactive chat node in a fresh pwsh (tools/Start-Chat.ps1).
       Clean  Removes out/ and bin/ + obj/ of every project.
@@ -140,6 +141,8 @@ function Invoke-Build {
     Get-ChildItem -Path $binDir -Filter 'PSPeerChat*.pdb' -File |
         Copy-Item -Destination $ModuleOutDir -Force
 
+    Copy-NativeSodium -Destination $ModuleOutDir
+
     # Help (MAML + about topics) from docs/en-US, with parameter metadata read from the module just assembled.
     # A fresh process imports it, so this session never loads the dll; a cmdlet without its Markdown fails the build.
     $helpSource = Join-Path $Root 'docs/en-US'
@@ -152,11 +155,42 @@ function Invoke-Build {
     Write-Host "Module: $ModuleOutDir"
 }
 
-function Get-PesterManifestPath {
+# libsodium's native builds (the libsodium NuGet package, restored for PSPeerChat.Core) for the platforms we ship,
+# as <module>/runtimes/<rid>/native/<file>, where Crypto/SodiumLibrary looks (docs/performance.md, "Crypto backend").
+# macOS's build is one universal file (x64 and arm64): shipped once as runtimes/osx/native/libsodium.dylib.
+$SodiumRids = @('linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'win-x64', 'win-x86', 'win-arm64')
+$SodiumOsxRid = 'osx-arm64'
+
+function Get-GlobalPackagesPath {
     $line = & dotnet nuget locals global-packages --list
     if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
     # Output: "global-packages: /root/.nuget/packages/"
-    $globalPackages = (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+    return (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+}
+
+function Copy-NativeSodium([string]$Destination) {
+    [xml]$project = Get-Content -LiteralPath (Join-Path $Root 'src/PSPeerChat.Core/PSPeerChat.Core.csproj') -Raw
+    $version = @($project.SelectNodes('//PackageReference[@Include="libsodium"]') | ForEach-Object { $_.Version })
+    if ($version.Count -ne 1) { throw 'src/PSPeerChat.Core/PSPeerChat.Core.csproj must reference the libsodium package once.' }
+    $package = Join-Path (Get-GlobalPackagesPath) "libsodium/$($version[0])/runtimes"
+    $files = @($SodiumRids | ForEach-Object {
+        $file = if ($_ -like 'win-*') { 'libsodium.dll' } else { 'libsodium.so' }
+        @{ From = Join-Path $package "$_/native/$file"; To = Join-Path $Destination "runtimes/$_/native/$file" }
+    }) + @{ From = Join-Path $package "$SodiumOsxRid/native/libsodium.dylib"; To = Join-Path $Destination 'runtimes/osx/native/libsodium.dylib' }
+    $bytes = 0
+    foreach ($f in $files) {
+        if (-not (Test-Path -LiteralPath $f.From)) { throw "libsodium native build not found: $($f.From) (dotnet restore src/PSPeerChat.Core)." }
+        New-Item -ItemType Directory -Path (Split-Path $f.To) -Force | Out-Null
+        Copy-Item -LiteralPath $f.From -Destination $f.To -Force
+        $bytes += (Get-Item -LiteralPath $f.To).Length
+    }
+    # Its ISC licence asks for the copyright notice to travel with the copies.
+    Copy-Item -LiteralPath (Join-Path (Split-Path $package) 'LICENSE') -Destination (Join-Path $Destination 'runtimes/libsodium.LICENSE') -Force
+    Write-Host "==> libsodium $($version[0]): $($files.Count) native builds, $bytes bytes, in runtimes/"
+}
+
+function Get-PesterManifestPath {
+    $globalPackages = Get-GlobalPackagesPath
     $psd1 = Join-Path $globalPackages 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $psd1)) {
         # PackageDownload in the test project fetches it.
@@ -186,6 +220,45 @@ function Install-TestTools {
     if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get could not install $packages; the chat console tests will be skipped." }
 }
 
+# The xunit classes that run a second time with PSPEERCHAT_CRYPTO=BouncyCastle: the ones that sign, verify or seal.
+$BouncyCastleClasses = @('NoiseVectorTests', 'NoiseRecordTests', 'NoiseHandshakeTests', 'DirectFrameTests', 'ChannelFrameTests',
+    'MessageFrameTests', 'SignatureVolumeTests', 'IdentityFileTests', 'LinkHandshakeTests', 'EncryptedLinkTests',
+    'SecurityForgeryTests', 'ProofOfWorkTests') | ForEach-Object { "FullyQualifiedName~PSPeerChat.Core.Tests.$_" }
+
+# One dotnet test run (all tests, or those of -Filter joined by '|'), with PSPEERCHAT_CRYPTO set to -Crypto for it;
+# returns passed, failed, skipped from its trx file (a crash or missing file counts as 1 failure).
+function Invoke-Xunit([string]$Name, [string[]]$Filter, [string]$Crypto) {
+    $trxPath = Join-Path $ResultsDir "$Name.trx"
+    $arguments = @($TestProject, '-c', $Configuration, '--nologo', '--logger', "trx;LogFileName=$Name.trx", '--results-directory', $ResultsDir)
+    if ($Filter) { $arguments += @('--filter', ($Filter -join '|')) }
+    $oldCrypto = $env:PSPEERCHAT_CRYPTO
+    try {
+        if ($Crypto) { $env:PSPEERCHAT_CRYPTO = $Crypto }
+        Write-Host "==> dotnet test $TestProject -c $Configuration$(if ($Crypto) { " (PSPEERCHAT_CRYPTO=$Crypto, $(@($Filter).Count) classes)" })"
+        & dotnet test @arguments | Out-Host
+        $testExit = $LASTEXITCODE
+    }
+    finally {
+        $env:PSPEERCHAT_CRYPTO = $oldCrypto
+    }
+    if (-not (Test-Path $trxPath)) {
+        Write-Host "xunit ($Name): no result file ($trxPath), dotnet test exit code $testExit; counting as 1 failure."
+        return @(0, 1, 0)
+    }
+    [xml]$trx = Get-Content -LiteralPath $trxPath -Raw
+    $c = $trx.TestRun.ResultSummary.Counters
+    $xPassed  = [int]$c.passed
+    $xFailed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    # xunit skips are UnitTestResult outcome="NotExecuted" (the notExecuted counter stays 0).
+    $xSkipped = $trx.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']").Count
+    if ($testExit -ne 0 -and $xFailed -eq 0) {
+        Write-Host "xunit ($Name): dotnet test exited $testExit with no failed test recorded; counting as 1 failure."
+        $xFailed = 1
+    }
+    Write-Host "xunit ($Name): $xPassed passed, $xFailed failed, $xSkipped skipped"
+    return @($xPassed, $xFailed, $xSkipped)
+}
+
 function Invoke-Test {
     $passed = 0; $failed = 0; $skipped = 0
     Install-TestTools
@@ -205,28 +278,13 @@ function Invoke-Test {
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
 
     # --- xunit -------------------------------------------------------------
-    $trxPath = Join-Path $ResultsDir 'core.trx'
-    Write-Host "==> dotnet test $TestProject -c $Configuration"
-    & dotnet test $TestProject -c $Configuration --nologo `
-        --logger 'trx;LogFileName=core.trx' --results-directory $ResultsDir
-    $testExit = $LASTEXITCODE
-    if (Test-Path $trxPath) {
-        [xml]$trx = Get-Content -LiteralPath $trxPath -Raw
-        $c = $trx.TestRun.ResultSummary.Counters
-        $xPassed  = [int]$c.passed
-        $xFailed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-        # xunit skips are UnitTestResult outcome="NotExecuted" (the notExecuted counter stays 0).
-        $xSkipped = $trx.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']").Count
-        if ($testExit -ne 0 -and $xFailed -eq 0) {
-            Write-Host "xunit: dotnet test exited $testExit with no failed test recorded; counting as 1 failure."
-            $xFailed = 1
-        }
-        Write-Host "xunit: $xPassed passed, $xFailed failed, $xSkipped skipped"
-        $passed += $xPassed; $failed += $xFailed; $skipped += $xSkipped
-    }
-    else {
-        Write-Host "xunit: no result file ($trxPath), dotnet test exit code $testExit; counting as 1 failure."
-        $failed += 1
+    # Everything on the default crypto backend (libsodium here), then the crypto-bound classes again on BouncyCastle
+    # (PSPEERCHAT_CRYPTO, docs/performance.md "Crypto backend"): both backends must pass them.
+    foreach ($run in @(
+            @{ Name = 'core'; Filter = $null; Crypto = $null },
+            @{ Name = 'core-bouncycastle'; Filter = $BouncyCastleClasses; Crypto = 'BouncyCastle' })) {
+        $counts = Invoke-Xunit -Name $run.Name -Filter $run.Filter -Crypto $run.Crypto
+        $passed += $counts[0]; $failed += $counts[1]; $skipped += $counts[2]
     }
 
     # --- Pester (fresh process) ---------------------------------------------

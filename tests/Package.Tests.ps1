@@ -72,6 +72,12 @@ Describe 'build.ps1 -Task Package' {
             $entries | Should -Contain $file
         }
         $entries | Should -Not -Contain 'System.Management.Automation.dll'
+        # libsodium's native builds (docs/performance.md, "Crypto backend").
+        foreach ($file in 'runtimes/linux-x64/native/libsodium.so', 'runtimes/linux-arm64/native/libsodium.so',
+            'runtimes/win-x64/native/libsodium.dll', 'runtimes/win-arm64/native/libsodium.dll', 'runtimes/osx/native/libsodium.dylib',
+            'runtimes/libsodium.LICENSE') {
+            $entries | Should -Contain $file
+        }
         # What a gallery search shows: a module, with the manifest's tags.
         $nuspec.package.metadata.tags -split ' ' | Should -Contain 'PSModule'
         $nuspec.package.metadata.tags -split ' ' | Should -Contain 'P2P'
@@ -131,8 +137,9 @@ $m = Get-Module PSPeerChat
 $node = Start-PeerNode -Name packaged -Port 0
 $state = "$($node.State)"
 $endpoint = $node.Endpoint
+$crypto = $node.CryptoBackend
 Stop-PeerNode -Node $node -Confirm:$false
-'RESULT ' + (@{ Version = "$($m.Version)"; Base = $m.ModuleBase; Cmdlets = $m.ExportedCmdlets.Count; Synopsis = (Get-Help Start-PeerNode).Synopsis; State = $state; Endpoint = $endpoint; After = "$($node.State)" } | ConvertTo-Json -Compress)
+'RESULT ' + (@{ Crypto = $crypto; Version = "$($m.Version)"; Base = $m.ModuleBase; Cmdlets = $m.ExportedCmdlets.Count; Synopsis = (Get-Help Start-PeerNode).Synopsis; State = $state; Endpoint = $endpoint; After = "$($node.State)" } | ConvertTo-Json -Compress)
 '@
         $used = Get-RunResult (Invoke-SandboxedPwsh -Root $sandbox -Command $use)
 
@@ -144,6 +151,8 @@ Stop-PeerNode -Node $node -Confirm:$false
         $used.Endpoint | Should -Match ':\d+$'
         $used.Endpoint | Should -Not -Match ':0$'
         $used.After | Should -Be 'Stopped'
+        # The installed module loads its own libsodium on every platform it ships one for (this one among them).
+        $used.Crypto | Should -BeLike 'libsodium 1.0.22*'
     }
 
     It 'installs with Install-Module (PowerShellGet 2) from a folder repository too' -Skip:$NoSandbox {

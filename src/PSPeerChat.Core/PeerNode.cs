@@ -44,6 +44,7 @@ namespace PSPeerChat
         {
             Options = options;
             Identity = identity;
+            Verifier = new SignatureVerifier(identity.Crypto);
             Clock = options.Clock ?? TimeProvider.System;
             _listener = listener;
             Endpoint = endpoint;
@@ -98,11 +99,17 @@ namespace PSPeerChat
         /// </summary>
         public bool LanDiscovery => _lan != null && _lan.ChannelCount > 0;
 
+        /// <summary>
+        /// The library that signs and verifies for this node (docs/performance.md, "Crypto backend"): "libsodium 1.0.22", or
+        /// "BouncyCastle 2.7.0 (libsodium not loaded: ...)" with the reason. Chosen once per process; PSPEERCHAT_CRYPTO forces one.
+        /// </summary>
+        public string CryptoBackend => ReferenceEquals(Identity.Crypto, Crypto.CryptoBackends.Current) ? Crypto.CryptoBackends.Description : Identity.Crypto.Name;
+
         internal Id128 NodeId => Identity.NodeId;
 
         internal NodeIdentity Identity { get; }
 
-        internal SignatureVerifier Verifier { get; } = new SignatureVerifier();
+        internal SignatureVerifier Verifier { get; }
 
         internal PeerNodeOptions Options { get; }
 

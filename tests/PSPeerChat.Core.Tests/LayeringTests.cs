@@ -14,7 +14,7 @@ namespace PSPeerChat.Core.Tests
     public class LayeringTests
     {
         /// <summary>Bottom first: a layer may use only the layers before it. A nested namespace is a layer of its own.</summary>
-        private static readonly string[] Chain = { "Stats", "Settings", "Timing", "Events", "Content", "Inbox", "Map", "Identity", "Protocol", "Protocol.Noise", "History", "Flood", "Transport", "Links", "Joining", "Crawl" };
+        private static readonly string[] Chain = { "Stats", "Settings", "Timing", "Events", "Content", "Inbox", "Map", "Crypto", "Identity", "Protocol", "Protocol.Noise", "History", "Flood", "Transport", "Links", "Joining", "Crawl" };
 
         /// <summary>Root types the public API fixes in the root namespace and lower layers may use: they depend on nothing.</summary>
         private static readonly HashSet<string> Vocabulary = new HashSet<string>

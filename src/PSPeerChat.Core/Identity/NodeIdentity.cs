@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 
+using PSPeerChat.Crypto;
+
 namespace PSPeerChat.Identity
 {
     /// <summary>
@@ -16,14 +18,15 @@ namespace PSPeerChat.Identity
         public const int SignatureSize = 64;
 
         private static readonly SecureRandom Random = new SecureRandom();
-        private readonly Ed25519PrivateKeyParameters _signing;
+        private readonly Ed25519SigningKey _signing;
         private readonly X25519PrivateKeyParameters _encryption;
 
-        private NodeIdentity(Ed25519PrivateKeyParameters signing, X25519PrivateKeyParameters encryption)
+        private NodeIdentity(ICryptoBackend crypto, byte[] signingSeed, X25519PrivateKeyParameters encryption)
         {
-            _signing = signing;
+            Crypto = crypto ?? CryptoBackends.Current;
+            _signing = Crypto.SigningKey(signingSeed);
             _encryption = encryption;
-            SigningPublicKey = signing.GeneratePublicKey().GetEncoded();
+            SigningPublicKey = _signing.PublicKey;
             EncryptionPublicKey = encryption.GeneratePublicKey().GetEncoded();
             NodeId = IdFromKey(SigningPublicKey, 0);
         }
@@ -34,23 +37,28 @@ namespace PSPeerChat.Identity
 
         public byte[] EncryptionPublicKey { get; }
 
+        /// <summary>The backend that signs for this identity, and verifies for the node that uses it.</summary>
+        public ICryptoBackend Crypto { get; }
+
         internal X25519PrivateKeyParameters EncryptionKey => _encryption;
 
-        /// <summary>A fresh identity from the cryptographic RNG.</summary>
-        public static NodeIdentity Create()
+        /// <summary>A fresh identity from the cryptographic RNG; <paramref name="crypto"/> null is the process's backend.</summary>
+        public static NodeIdentity Create(ICryptoBackend crypto = null)
         {
-            return new NodeIdentity(new Ed25519PrivateKeyParameters(Random), new X25519PrivateKeyParameters(Random));
+            var seed = new byte[KeySize];
+            Random.NextBytes(seed);
+            return new NodeIdentity(crypto, seed, new X25519PrivateKeyParameters(Random));
         }
 
         /// <summary>Rebuilds an identity from its two 32-byte private keys.</summary>
-        public static NodeIdentity FromPrivateKeys(byte[] signingSeed, byte[] encryptionKey)
+        public static NodeIdentity FromPrivateKeys(byte[] signingSeed, byte[] encryptionKey, ICryptoBackend crypto = null)
         {
             if (signingSeed == null || signingSeed.Length != KeySize) throw new ArgumentException("The signing key must be 32 bytes.", nameof(signingSeed));
             if (encryptionKey == null || encryptionKey.Length != KeySize) throw new ArgumentException("The encryption key must be 32 bytes.", nameof(encryptionKey));
-            return new NodeIdentity(new Ed25519PrivateKeyParameters(signingSeed, 0), new X25519PrivateKeyParameters(encryptionKey, 0));
+            return new NodeIdentity(crypto, (byte[])signingSeed.Clone(), new X25519PrivateKeyParameters(encryptionKey, 0));
         }
 
-        public byte[] ExportSigningSeed() => _signing.GetEncoded();
+        public byte[] ExportSigningSeed() => _signing.Seed;
 
         public byte[] ExportEncryptionKey() => _encryption.GetEncoded();
 
@@ -67,7 +75,7 @@ namespace PSPeerChat.Identity
         /// <summary>Signs <paramref name="length"/> bytes at <paramref name="offset"/>; writes 64 bytes at <paramref name="signatureOffset"/>.</summary>
         public void Sign(byte[] data, int offset, int length, byte[] signature, int signatureOffset)
         {
-            _signing.Sign(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null, data, offset, length, signature, signatureOffset);
+            _signing.Sign(data, offset, length, signature, signatureOffset);
         }
     }
 }

@@ -1,14 +1,13 @@
 using System;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
+using PSPeerChat.Crypto;
 
 namespace PSPeerChat.Protocol.Noise
 {
     /// <summary>
     /// The Noise CipherState (Noise specification rev 34, §5.1) for ChaChaPoly: a key k, possibly empty, and a
-    /// 64-bit nonce n. ENCRYPT is BouncyCastle's ChaCha20-Poly1305 (RFC 8439) with the 96-bit nonce of §12.3: four zero
-    /// bytes and n little-endian. Not thread-safe: one owner sends or receives with it.
+    /// 64-bit nonce n. ENCRYPT is ChaCha20-Poly1305 (RFC 8439) of the process's crypto backend (libsodium or BouncyCastle,
+    /// <see cref="CryptoBackends"/>) with the 96-bit nonce of §12.3: four zero bytes and n little-endian. Not
+    /// thread-safe: one owner sends or receives with it.
     /// </summary>
     internal sealed class CipherState
     {
@@ -18,10 +17,15 @@ namespace PSPeerChat.Protocol.Noise
         /// <summary>2^64-1: reserved by §5.1 (Rekey uses it), never a message nonce.</summary>
         public const ulong MaxNonce = ulong.MaxValue;
 
-        private readonly ChaCha20Poly1305 _aead = new ChaCha20Poly1305();
+        private readonly ChaChaPoly _aead;
         private readonly byte[] _iv = new byte[12];
         private byte[] _k;
-        private KeyParameter _keyParameter; // for _k, made once per key
+
+        /// <summary>A cipher state on <paramref name="crypto"/>; null is the process's backend.</summary>
+        public CipherState(ICryptoBackend crypto = null)
+        {
+            _aead = (crypto ?? CryptoBackends.Current).ChaChaPoly();
+        }
 
         /// <summary>The nonce of the next message.</summary>
         public ulong Nonce { get; private set; }
@@ -33,7 +37,7 @@ namespace PSPeerChat.Protocol.Noise
         {
             if (key != null && key.Length != KeySize) throw new ArgumentException("A ChaChaPoly key is 32 bytes.", nameof(key));
             _k = key == null ? null : (byte[])key.Clone();
-            _keyParameter = key == null ? null : new KeyParameter(_k);
+            _aead.SetKey(_k);
             Nonce = 0;
         }
 
@@ -97,7 +101,7 @@ namespace PSPeerChat.Protocol.Noise
             Buffer.BlockCopy(output, 0, key, 0, KeySize);
             Array.Clear(_k, 0, _k.Length);
             _k = key;
-            _keyParameter = new KeyParameter(_k);
+            _aead.SetKey(_k);
         }
 
         /// <summary>Forgets the key (after the link closes).</summary>
@@ -105,27 +109,17 @@ namespace PSPeerChat.Protocol.Noise
         {
             if (_k != null) Array.Clear(_k, 0, _k.Length);
             _k = null;
-            _keyParameter = null;
+            _aead.SetKey(null);
         }
 
         private int Process(bool encrypt, ulong nonce, byte[] ad, byte[] input, int offset, int count, byte[] output, int outputOffset)
         {
             for (int i = 0; i < 8; i++) _iv[4 + i] = (byte)(nonce >> (8 * i));
-            // One engine per cipher state, initialised per message (a record costs no engine or buffer allocation).
-            _aead.Init(encrypt, new ParametersWithIV(_keyParameter, _iv));
-            if (ad != null && ad.Length > 0) _aead.ProcessAadBytes(ad, 0, ad.Length);
-            int expected = _aead.GetOutputSize(count);
+            int expected = encrypt ? count + TagSize : count - TagSize;
             if (output == null || outputOffset < 0 || output.Length - outputOffset < expected) throw new ArgumentException("The output has no room for " + expected + " bytes.", nameof(output));
-            int written = _aead.ProcessBytes(input, offset, count, output, outputOffset);
-            try
-            {
-                written += _aead.DoFinal(output, outputOffset + written);
-            }
-            catch (InvalidCipherTextException)
-            {
-                throw new NoiseException("A message or record failed to decrypt.");
-            }
-            if (written != expected) throw new NoiseException("The cipher wrote an unexpected length.");
+            if (encrypt) return _aead.Seal(_iv, ad, input, offset, count, output, outputOffset);
+            int written = _aead.Open(_iv, ad, input, offset, count, output, outputOffset);
+            if (written < 0) throw new NoiseException("A message or record failed to decrypt.");
             return written;
         }
 
