@@ -76,6 +76,7 @@ namespace PSPeerChat.Bench
                 ["rate"] = Options.Rate,
                 ["signed"] = Options.Signed,
                 ["consumer"] = Options.Consumer,
+                ["crypto"] = PSPeerChat.Crypto.CryptoBackends.Current.Name, // the backend every node of this process verifies with
                 ["run"] = Run,
             };
             if (Run == "median") o["runs"] = Runs;
@@ -103,8 +104,8 @@ namespace PSPeerChat.Bench
         public string ToReadable()
         {
             var c = CultureInfo.InvariantCulture;
-            string head = string.Format(c, "engine {0} N={1} M={2} {3} ({4}) run {5}:", Options.Signed ? "signed" : "UNSIGNED", Options.Nodes, Options.Messages,
-                Options.Rate > 0 ? "paced " + Options.Rate.ToString(c) + "/s" : "unpaced", Options.Consumer, Run == "median" ? "median of " + Runs : Run);
+            string head = string.Format(c, "engine {0} ({6}) N={1} M={2} {3} ({4}) run {5}:", Options.Signed ? "signed" : "UNSIGNED", Options.Nodes, Options.Messages,
+                Options.Rate > 0 ? "paced " + Options.Rate.ToString(c) + "/s" : "unpaced", Options.Consumer, Run == "median" ? "median of " + Runs : Run, PSPeerChat.Crypto.CryptoBackends.Current.Name);
             if (_figures.Count == 0) return head + " FAILED: " + Error;
             string text = string.Format(c,
                 "{0} {1:N0}/{2:N0} delivered (ratio {3:0.####}) in {4:N0} ms = {5:N0} deliveries/s, {6:N1} msgs/s (sent at {7:N0}/s); " +
