@@ -71,8 +71,11 @@ Describe 'Identity files' {
         $null = New-PeerIdentity -Path $path
         $lines = Get-Content $path
         $i = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -like 'signing-key:*' })
+        # One character in the middle of the base64 key: its six bits all count (the last characters carry padding bits,
+        # and A and B there can decode to the same 32 bytes).
         $key = $lines[$i]
-        $lines[$i] = $key.Substring(0, $key.Length - 2) + ($(if ($key[-2] -eq 'A') { 'B' } else { 'A' })) + $key[-1]
+        $at = 'signing-key: '.Length + 10
+        $lines[$i] = $key.Substring(0, $at) + ($(if ($key[$at] -eq 'A') { 'Q' } else { 'A' })) + $key.Substring($at + 1)
         Set-Content -Path $path -Value $lines
 
         $err = Get-ErrorRecord { Start-PeerNode -Name 'id-tampered' -Port 0 -IdentityPath $path -ErrorAction Stop }

@@ -40,7 +40,9 @@ namespace PSPeerChat.Core.Tests
             await net.LinkAsync(a, b);
             var inA = new List<PeerMessage>();
             var inB = new List<PeerMessage>();
-            await Eventually.UntilAsync(() => Drain(a, inA).Count >= 1 && Drain(b, inB).Count >= 1, Wait, "each node caught up the other's broadcast");
+            await Eventually.UntilAsync(() => Drain(a, inA).Count >= 1 && Drain(b, inB).Count >= 1, Wait, "each node caught up the other's broadcast",
+                () => string.Join("; ", new[] { a, b }.Select(n => n.Name + ": peers " + n.PeerCount + ", caught up " + n.CaughtUp + ", served " + n.HistoryServed
+                    + ", refused " + n.HistoryRefused + ", dropped " + n.HistoryDropped + ", replays " + n.ReplaysRefused + ", held " + n.HistoryCount)));
             await net.QuietAsync();
 
             PeerMessage gotByB = Assert.Single(Drain(b, inB));

@@ -8,7 +8,7 @@ namespace PSPeerChat.History
     /// The recent flooded frames this node accepted (protocol.md §4.4), kept to catch up neighbours that were away: each
     /// MESSAGE and DIRECT by its seen key with its origin timestamp and its frame bytes, or its key alone (a DIRECT for
     /// this node, keys reloaded after a restart). Bounded by age (the history window, by the frame's timestamp), by bytes
-    /// and by count; the oldest goes first, and an entry pushed out before its age is counted and raises
+    /// and by count; the first accepted goes first, and an entry pushed out before its age is counted and raises
     /// <see cref="CompleteSinceMs"/>, the time from which the store still holds everything it accepted.
     /// </summary>
     internal sealed class HistoryStore
@@ -18,7 +18,10 @@ namespace PSPeerChat.History
 
         private readonly object _gate = new object();
         private readonly Dictionary<Id128, Entry> _byKey = new Dictionary<Id128, Entry>();
-        private readonly SortedSet<Entry> _byTime = new SortedSet<Entry>(EntryOrder.Instance);
+        // In the order frames were accepted, which is their timestamps' order but for stragglers (a copy that came late, a
+        // frame caught up): a queue costs the relay path nothing but the entry, where a sorted set cost a node and a walk
+        // per frame. Age and the bounds push out from its head; what needs timestamp order sorts a snapshot.
+        private readonly Queue<Entry> _byArrival = new Queue<Entry>();
         private readonly Func<long> _unixNowMs;
         private long _bytes;
         private long _evicted;
@@ -81,14 +84,13 @@ namespace PSPeerChat.History
                 if (timestampMs < now - WindowMs || _byKey.ContainsKey(key)) return false;
                 var entry = new Entry(key, timestampMs, frame);
                 _byKey.Add(key, entry);
-                _byTime.Add(entry);
+                _byArrival.Enqueue(entry);
                 _bytes += entry.Size;
                 while (_byKey.Count > MaxCount || _bytes > MaxBytes)
                 {
-                    Entry oldest = _byTime.Min;
-                    Remove(oldest);
+                    Entry oldest = RemoveOldest();
                     _evicted++;
-                    _completeSinceMs = Math.Max(_completeSinceMs, oldest.TimestampMs);
+                    _completeSinceMs = Math.Max(_completeSinceMs, oldest.TimestampMs); // everything after it is still held
                 }
                 return true;
             }
@@ -120,7 +122,8 @@ namespace PSPeerChat.History
             {
                 Expire(now);
                 var keys = new List<KeyValuePair<Id128, long>>(_byKey.Count);
-                foreach (Entry e in _byTime) keys.Add(new KeyValuePair<Id128, long>(e.Key, e.TimestampMs));
+                foreach (Entry e in _byArrival) keys.Add(new KeyValuePair<Id128, long>(e.Key, e.TimestampMs));
+                keys.Sort((a, b) => a.Value.CompareTo(b.Value));
                 return keys;
             }
         }
@@ -138,11 +141,12 @@ namespace PSPeerChat.History
             lock (_gate)
             {
                 Expire(now);
-                foreach (Entry e in _byTime)
+                foreach (Entry e in _byArrival)
                 {
                     if (e.Frame != null && e.TimestampMs > sinceMs) candidates.Add(e);
                 }
             }
+            candidates.Sort(EntryOrder.Instance); // oldest first, outside the lock
             var frames = new List<byte[]>();
             long taken = 0;
             foreach (Entry e in candidates)
@@ -160,17 +164,19 @@ namespace PSPeerChat.History
             return frames;
         }
 
+        /// <summary>Ages out from the head: a straggler behind a newer entry goes when that one does (it is never served: Missing checks the time).</summary>
         private void Expire(long now)
         {
             long oldest = now - WindowMs;
-            while (_byTime.Count > 0 && _byTime.Min.TimestampMs < oldest) Remove(_byTime.Min);
+            while (_byArrival.Count > 0 && _byArrival.Peek().TimestampMs < oldest) RemoveOldest();
         }
 
-        private void Remove(Entry entry)
+        private Entry RemoveOldest()
         {
-            _byTime.Remove(entry);
+            Entry entry = _byArrival.Dequeue();
             _byKey.Remove(entry.Key);
             _bytes -= entry.Size;
+            return entry;
         }
 
         private sealed class Entry
