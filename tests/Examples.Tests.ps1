@@ -264,3 +264,26 @@ Describe 'Join-TwoNetworks.ps1' {
         Get-PeerNode 'ex-net*' | Should -BeNullOrEmpty -Because 'the script stops its nodes'
     }
 }
+
+Describe 'Show-ChatFeatures.ps1' {
+    It 'shows a channel, objects, a late node catching up and the map' {
+        $path = Join-Path $TestDrive 'tour-map.html'
+        $run = Split-ScriptOutput @(& (Join-Path $examples 'Show-ChatFeatures.ps1') -NamePrefix 'ex-tour' -MapPath $path -PassThru 6>&1)
+        $r = $run.Output
+        $r | Should -HaveCount 1
+        $r.OpsSeenBy | Should -Be @('ex-tour-relay')
+        $r.LobbySeenBy | Should -Be @('ex-tour-relay')
+        $r.Objects | Should -HaveCount 3
+        $r.Objects[0] | Should -BeOfType [pscustomobject]
+        $r.Objects.Id | Should -Be $r.Sent.Id
+        $r.Objects.Name | Should -Be $r.Sent.Name
+        $r.CaughtUp | Should -HaveCount 1
+        $r.CaughtUp[0].Text | Should -Be 'lunch in the lobby'
+        $r.CaughtUp[0].CaughtUp | Should -BeTrue
+        $r.MapNodes | Should -Be 3
+        $r.MapLinks | Should -Be 2
+        Test-Path -LiteralPath $path | Should -BeTrue
+        $run.Text | Should -Match 'What you missed'
+        Get-PeerNode | Where-Object Name -like 'ex-tour-*' | Should -BeNullOrEmpty
+    }
+}
