@@ -89,14 +89,24 @@ Describe 'Thirty nodes joining through node 0' {
         $victimIds = $victims.Id
         foreach ($v in $victims) { $v.Abort() }   # sockets reset, no CLOSE, no more loops
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = Wait-Until {
-            foreach ($s in $survivors) {
-                if ($s.PeerCount -lt 5) { return $false }
-                if (@(Get-Peer -Node $s | Where-Object Id -in $victimIds).Count -gt 0) { return $false }
-            }
-            (Get-ReachableIds $survivors).Count -eq 21
-        } -TimeoutSec 15 -Because 'the 21 survivors are connected again, each at its target'
-        Write-Host ("    repaired in {0} ms; degrees: {1}" -f $watch.ElapsedMilliseconds, (($survivors | ForEach-Object PeerCount) -join ','))
+        $state = { 'degrees ' + (($survivors | ForEach-Object PeerCount) -join ',') + '; holding dead links: ' + (@($survivors | Where-Object { @(Get-Peer -Node $_ | Where-Object Id -in $victimIds).Count -gt 0 } | ForEach-Object Name) -join ',') }
+        # Whole again: no survivor holds a link to a dead node, and the 21 survivors are one network.
+        try {
+            $null = Wait-Until {
+                foreach ($s in $survivors) { if (@(Get-Peer -Node $s | Where-Object Id -in $victimIds).Count -gt 0) { return $false } }
+                (Get-ReachableIds $survivors).Count -eq 21
+            } -TimeoutSec 15 -Because 'the 21 survivors are one network again, with no link to a dead node'
+        }
+        catch { throw "$($_.Exception.Message) ($(& $state))" }
+        $whole = $watch.ElapsedMilliseconds
+        # Back at their target too: a node refused Full by the hubs waits out a backoff before it dials them again
+        # (noted in the closing notes of issue #15), so under a busy test suite this may take one backoff longer.
+        try {
+            $null = Wait-Until { ($survivors | ForEach-Object PeerCount | Measure-Object -Minimum).Minimum -ge 5 } -TimeoutSec 30 -Because 'every survivor is back at its target of 5 links'
+        }
+        catch { throw "$($_.Exception.Message) ($(& $state))" }
+        Write-Host ("    whole again in {0} ms, every survivor at its target in {1} ms" -f $whole, $watch.ElapsedMilliseconds)
+        Write-Host ("    degrees: {0}" -f (($survivors | ForEach-Object PeerCount) -join ','))
 
         $received = Invoke-BroadcastRound $survivors 'after-kill'
         foreach ($s in $survivors) { $received[$s.Id].Count | Should -Be 20 -Because "$($s.Name) should hear the 20 other survivors" }
