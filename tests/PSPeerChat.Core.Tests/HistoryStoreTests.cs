@@ -76,5 +76,23 @@ namespace PSPeerChat.Core.Tests
             Assert.False(SeenKeysFile.TryLoad(path, 1000, out _, out var none));
             Assert.Empty(none);
         }
+
+        [Fact]
+        public void A_request_is_served_only_what_was_accepted_before_its_link_came_up()
+        {
+            long now = 1_800_000_000_000;
+            var store = new HistoryStore(TimeSpan.FromMinutes(30), 1 << 20, 100, () => now);
+            Id128 before = Id128.NewRandom(), after = Id128.NewRandom();
+            store.Add(before, now - 2000, new byte[] { 0, 0, 0, 1, 2 });
+            long linkCameUp = store.Sequence;
+            store.Add(after, now - 1000, new byte[] { 0, 0, 0, 1, 9 }); // reached the neighbour live on the new link
+            KeyFilter empty = KeyFilter.ForKeys(0, HistoryFrame.MaxFilterBytes, new byte[HistoryFrame.SaltSize]);
+
+            List<byte[]> served = store.Missing(empty, now - 60_000, linkCameUp, 1 << 16, 1, out bool more);
+
+            Assert.False(more);
+            Assert.Equal(2, Assert.Single(served)[4]);
+            Assert.Equal(2, store.Missing(empty, now - 60_000, store.Sequence, 1 << 16, 1, out _).Count);
+        }
     }
 }

@@ -26,6 +26,7 @@ namespace PSPeerChat.History
         private long _bytes;
         private long _evicted;
         private long _completeSinceMs = long.MinValue;
+        private long _nextSequence;
 
         public HistoryStore(TimeSpan window, long maxBytes, int maxCount, Func<long> unixNowMs)
         {
@@ -68,6 +69,12 @@ namespace PSPeerChat.History
             get { lock (_gate) return _completeSinceMs; }
         }
 
+        /// <summary>The number the next entry accepted gets: entries numbered below it were accepted before now.</summary>
+        public long Sequence
+        {
+            get { lock (_gate) return _nextSequence; }
+        }
+
         /// <summary>Where a request's window starts: the window's start, or later when entries were pushed out early.</summary>
         public long SinceMs(long nowMs) => Math.Max(nowMs - WindowMs, CompleteSinceMs);
 
@@ -82,7 +89,7 @@ namespace PSPeerChat.History
             {
                 Expire(now);
                 if (timestampMs < now - WindowMs || _byKey.ContainsKey(key)) return false;
-                var entry = new Entry(key, timestampMs, frame);
+                var entry = new Entry(key, timestampMs, frame, _nextSequence++);
                 _byKey.Add(key, entry);
                 _byArrival.Enqueue(entry);
                 _bytes += entry.Size;
@@ -129,11 +136,12 @@ namespace PSPeerChat.History
         }
 
         /// <summary>
-        /// The frames held with a timestamp after <paramref name="sinceMs"/> that <paramref name="filter"/> does not hold,
+        /// The frames held with a timestamp after <paramref name="sinceMs"/>, accepted before <paramref name="beforeSequence"/>
+        /// (<see cref="Sequence"/> when the asking link came up: what came later reached it live), that <paramref name="filter"/> does not hold,
         /// oldest first, while their sizes (plus <paramref name="perFrame"/> each) fit in <paramref name="budget"/>;
         /// <paramref name="more"/> when one did not fit. The filter is tested outside the lock, over a snapshot.
         /// </summary>
-        public List<byte[]> Missing(KeyFilter filter, long sinceMs, int budget, int perFrame, out bool more)
+        public List<byte[]> Missing(KeyFilter filter, long sinceMs, long beforeSequence, int budget, int perFrame, out bool more)
         {
             more = false;
             var candidates = new List<Entry>();
@@ -143,6 +151,7 @@ namespace PSPeerChat.History
                 Expire(now);
                 foreach (Entry e in _byArrival)
                 {
+                    if (e.Sequence >= beforeSequence) break; // the queue is in acceptance order: the rest came later too
                     if (e.Frame != null && e.TimestampMs > sinceMs) candidates.Add(e);
                 }
             }
@@ -181,12 +190,16 @@ namespace PSPeerChat.History
 
         private sealed class Entry
         {
-            public Entry(Id128 key, long timestampMs, byte[] frame)
+            public Entry(Id128 key, long timestampMs, byte[] frame, long sequence)
             {
                 Key = key;
                 TimestampMs = timestampMs;
                 Frame = frame;
+                Sequence = sequence;
             }
+
+            /// <summary>Its place in acceptance order.</summary>
+            public long Sequence { get; }
 
             public Id128 Key { get; }
 

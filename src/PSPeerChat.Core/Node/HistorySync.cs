@@ -46,7 +46,11 @@ namespace PSPeerChat
         public void OnLinkRegistered(Link link)
         {
             if (_store == null || link.IsText || link.IsDialBack) return;
-            SendRequest(link, StateOf(link));
+            SyncState state = StateOf(link);
+            // What this node accepts from now on reaches the neighbour live on this link: serving it again would only
+            // make a duplicate (a frame accepted while the first exchange runs, or one the neighbour itself sent since).
+            state.ServeBefore = _store.Sequence;
+            SendRequest(link, state);
         }
 
         public bool OnFrame(Link link, FrameType type, byte[] buffer, int body, int length)
@@ -95,7 +99,7 @@ namespace PSPeerChat
             }
             var filter = new KeyFilter(request.Salt, request.Hashes, request.Filter);
             long since = Math.Max(request.SinceMs, _clock.UnixNowMs() - _store.WindowMs);
-            List<byte[]> frames = _store.Missing(filter, since, budget, 1, out bool more);
+            List<byte[]> frames = _store.Missing(filter, since, state.ServeBefore, budget, 1, out bool more);
             long sent = 0;
             foreach (byte[] stored in frames)
             {
@@ -166,6 +170,9 @@ namespace PSPeerChat
                 Requests = new TokenBucket(clock, Tunables.HistoryRequestsPerSecond, Tunables.HistoryRequestsBurst);
                 ServedSinceMs = clock.NowMs();
             }
+
+            /// <summary>The store's sequence when the link was registered: only what was accepted before is served to it.</summary>
+            public long ServeBefore = long.MaxValue;
 
             public bool Outstanding;
             public int Asked;
