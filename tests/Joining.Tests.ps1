@@ -207,7 +207,14 @@ Describe 'Link rules' {
 
         $joiner = Start-PeerNode -Name 'rule-joiner' -Port 0 -ListenAddress 127.0.0.1 -Bootstrap $full.Endpoint -TargetPeers 2
         # Under the full suite a dial can fail once and wait out its backoff: the deadline allows for one retry.
-        $null = Wait-Until { $joiner.PeerCount -ge 2 } -TimeoutSec 30 -Because 'the joiner reaches the addresses the full node handed over'
+        try {
+            $null = Wait-Until { $joiner.PeerCount -ge 2 } -TimeoutSec 30 -Because 'the joiner reaches the addresses the full node handed over'
+        }
+        catch {
+            # It failed twice under the full suite (never alone): say what the joiner knew and had, for whoever looks next.
+            $book = (Get-PeerAddress -Node $joiner | ForEach-Object { "$($_.Address) $($_.Source) failures=$($_.Failures) next=$($_.NextAttempt)" }) -join '; '
+            throw "$($_.Exception.Message) (joiner peers: $((Get-Peer -Node $joiner | ForEach-Object Name) -join ',')); m1 $($m1.Endpoint), m2 $($m2.Endpoint); book: $book)"
+        }
         (Get-Peer -Node $joiner).Id | Should -Not -Contain $full.Id
         (Get-Peer -Node $joiner).Id | Should -Contain $m1.Id
         (Get-Peer -Node $joiner).Id | Should -Contain $m2.Id
