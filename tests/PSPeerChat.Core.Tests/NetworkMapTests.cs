@@ -126,10 +126,11 @@ namespace PSPeerChat.Core.Tests
             foreach (PeerNetworkTestNode n in result.Nodes)
             {
                 int shortest = distance[net.Nodes.FindIndex(x => x.Id == n.Id)];
-                // The flood's first copy wins by time, not by hops: on a line there is one path; on a ring the shorter way
-                // is two relays ahead at least; in a random graph a path one hop longer can be faster.
-                if (topology == "random") Assert.InRange(n.Hops, shortest, shortest + 1);
-                else Assert.Equal(shortest, n.Hops);
+                // The flood's first copy wins by time, not by hops: on a line there is one path; on a ring or a random graph a
+                // longer way can be faster on a busy machine (a ring's other way once won by two hops under the full suite).
+                // The map's distances (the test above) are the exact shortest paths.
+                if (topology == "line") Assert.Equal(shortest, n.Hops);
+                else Assert.InRange(n.Hops, shortest, shortest + 2);
             }
         }
 
