@@ -20,6 +20,12 @@ namespace PSPeerChat.History
         /// <summary>The probes per key that suit 16 bits per key.</summary>
         public const int DefaultHashes = 11;
 
+        /// <summary>
+        /// The smallest filter that holds a key: at 16 bits a key, a filter of one key was 16 bits, 11 of them set, and
+        /// another key tested present about once in 65; the 1-in-2,000 rate holds only where bits are many.
+        /// </summary>
+        public const int MinBytes = 256;
+
         private readonly SipHash _mac = new SipHash(2, 4);
         private readonly byte[] _bits;
         private readonly int _hashes;
@@ -35,7 +41,7 @@ namespace PSPeerChat.History
         /// <summary>An empty filter sized for <paramref name="keys"/> keys, at most <paramref name="maxBytes"/> bytes.</summary>
         public static KeyFilter ForKeys(int keys, int maxBytes, byte[] salt)
         {
-            long bytes = ((long)Math.Max(0, keys) * BitsPerKey + 7) / 8;
+            long bytes = keys <= 0 ? 0 : Math.Max(MinBytes, ((long)keys * BitsPerKey + 7) / 8);
             return new KeyFilter(salt, DefaultHashes, new byte[(int)Math.Min(maxBytes, bytes)]);
         }
 
