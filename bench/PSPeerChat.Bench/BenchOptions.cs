@@ -7,10 +7,12 @@ namespace PSPeerChat.Bench
     internal sealed class BenchOptions
     {
         public const string Usage =
-            "PSPeerChat.Bench [--nodes 20] [--messages 2000] [--rate 0] [--runs 3] [--unsigned] [--json-only]\n" +
+            "PSPeerChat.Bench [--nodes 20] [--messages 2000] [--rate 0] [--runs 3] [--unsigned] [--json-only] [--history 30]\n" +
             "                 [--consumer threads|poller|event] | --idle | --hostile | --soak <minutes> | --pow\n" +
             "                 | --join [--nodes 60] [--seconds 40] [--runs 3] | --crawl [--nodes 50] [--runs 3]\n" +
             "  --rate      messages per second; 0 sends as fast as Broadcast accepts them\n" +
+            "  --history   each node's history window in minutes (what it keeps to catch neighbours up, issue #16); 0: none.\n" +
+            "              Default: the shipped 30 minutes (and 16 MiB). historyMB in the result is what the nodes held at the end\n" +
             "  --unsigned  bench-only: MESSAGE frames unsigned and unverified (PeerNodeOptions.SignMessages = false)\n" +
             "  --consumer  how deliveries are taken: poller = one thread draining every inbox with Receive(list, max),\n" +
             "              sleeping 1 ms when all are empty (default); threads = one thread per node, waiting on its inbox;\n" +
@@ -24,6 +26,7 @@ namespace PSPeerChat.Bench
         public int Nodes = 20;
         public int Messages = 2000;
         public double Rate;
+        public double HistoryMinutes = -1; // -1: the shipped default
         public int Runs = 3;
         public bool Signed = true;
         public bool JsonOnly;
@@ -55,6 +58,7 @@ namespace PSPeerChat.Bench
                     case "--rate": o.Rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--unsigned": o.Signed = false; break;
+                    case "--history": o.HistoryMinutes = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--json-only": o.JsonOnly = true; break;
                     case "--consumer": o.Consumer = Next().ToLowerInvariant(); break;
                     case "-h":
@@ -71,6 +75,7 @@ namespace PSPeerChat.Bench
             }
             if (o.Nodes < 2 || o.Nodes > 9999) throw new ArgumentException("--nodes must be 2..9999");
             if (o.Messages < 1 || o.Messages > 99999999) throw new ArgumentException("--messages must be 1..99999999");
+            if (o.HistoryMinutes < -1 || o.HistoryMinutes > 24 * 60) throw new ArgumentException("--history must be 0..1440 minutes");
             if (o.Rate < 0) throw new ArgumentException("--rate must be >= 0");
             if (o.Runs < 1) throw new ArgumentException("--runs must be >= 1");
             if (o.Consumer != "threads" && o.Consumer != "poller" && o.Consumer != "event") throw new ArgumentException("--consumer must be threads, poller or event");

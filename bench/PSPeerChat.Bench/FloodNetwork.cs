@@ -64,6 +64,7 @@ namespace PSPeerChat.Bench
                 };
                 // The internal bench switch (InternalsVisibleTo): --unsigned sends MESSAGE frames unsigned and unverified.
                 if (!_o.Signed) options.SignMessages = false;
+                if (_o.HistoryMinutes >= 0) options.HistoryWindow = TimeSpan.FromMinutes(_o.HistoryMinutes);
                 Nodes[i] = PeerNode.Start(options);
             }
         }

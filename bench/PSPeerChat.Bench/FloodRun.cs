@@ -215,6 +215,8 @@ namespace PSPeerChat.Bench
                 r.Set("rssMB.end", Math.Round(rssEnd / 1048576.0, 1));
                 r.Set("rssMB.peak", Math.Round(rssPeak / 1048576.0, 1));
                 r.Set("rssMB.processPeak", Math.Round(processPeak / 1048576.0, 1));
+                // What of it the nodes' histories hold (frames and entries, issue #16): kept by design, up to HistoryBytes each.
+                r.Set("historyMB", Math.Round(_network.Nodes.Sum(node => node.HistoryBytesHeld) / 1048576.0, 1));
                 r.Set("cpuSec", Math.Round((cpu1 - cpu0).TotalSeconds, 3));
                 r.Set("cpuCores", Math.Round((cpu1 - cpu0).TotalSeconds / Math.Max(wallSec, 1e-9), 2));
                 r.Set("gc.gen0", g0e);
