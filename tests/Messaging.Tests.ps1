@@ -24,10 +24,7 @@ Describe 'Chat between two nodes' {
     }
 
     AfterEach {
-        # Every test waits for what it sends; nothing may be left over for the next one.
-        $leftA = @(Receive-PeerMessage -Node $a)
-        $leftB = @(Receive-PeerMessage -Node $b)
-        $leftA.Count + $leftB.Count | Should -Be 0 -Because "no message may be left in an inbox (a: $(($leftA | ForEach-Object Text) -join '|'); b: $(($leftB | ForEach-Object Text) -join '|'))"
+        Assert-InboxEmpty -Node $a, $b
     }
 
     It 'delivers a message from a to b with its details' {

@@ -24,9 +24,7 @@ Describe 'Objects between two nodes' {
     }
 
     AfterEach {
-        $leftA = @(Receive-PeerMessage -Node $a)
-        $leftB = @(Receive-PeerMessage -Node $b)
-        $leftA.Count + $leftB.Count | Should -Be 0 -Because "no message may be left in an inbox (a: $(($leftA | ForEach-Object Text) -join '|'); b: $(($leftB | ForEach-Object Text) -join '|'))"
+        Assert-InboxEmpty -Node $a, $b
     }
 
     It 'sends Get-Process | Select-Object Name, Id and the other node gets the same names and ids as PSCustomObject' {

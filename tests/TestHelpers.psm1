@@ -254,6 +254,17 @@ function Close-TextConnection {
     }
 }
 
-Export-ModuleMember -Function Wait-Until, Get-ErrorRecord, Get-FreeTcpPort, Test-TcpPortBindable,
+function Assert-InboxEmpty {
+    # Every test of a shared pair of nodes waits for what it sends: nothing may be left over for the next one. Takes
+    # what is left out of every inbox and fails with its texts, per node.
+    param([Parameter(Mandatory)] [object[]] $Node)
+    $left = foreach ($n in $Node) {
+        $messages = @(Receive-PeerMessage -Node $n)
+        if ($messages.Count -gt 0) { "$($n.Name): $(($messages | ForEach-Object Text) -join '|')" }
+    }
+    @($left).Count | Should -Be 0 -Because "no message may be left in an inbox ($($left -join '; '))"
+}
+
+Export-ModuleMember -Function Wait-Until, Assert-InboxEmpty, Get-ErrorRecord, Get-FreeTcpPort, Test-TcpPortBindable,
     Get-OpenFileDescriptorCount, Connect-TestTopology, New-TextClient, New-TextListener,
     Receive-TextConnection, Send-TextLine, Read-TextLine, Close-TextConnection
