@@ -1,3 +1,4 @@
+using System;
 using Org.BouncyCastle.Crypto.Digests;
 using PSPeerChat.Identity;
 
@@ -18,10 +19,10 @@ namespace PSPeerChat.Protocol
 
         // BouncyCastle's managed SHA-256, not the platform's: for 17 or 33 bytes a call, the platform hash spent more in the
         // native calls around it (and a 32-byte result array a copy) than in hashing; every copy of a flooded frame pays this.
-        [System.ThreadStatic] private static Sha256Digest t_sha;
-        [System.ThreadStatic] private static byte[] t_hash;
-        [System.ThreadStatic] private static byte[] t_signed;
-        [System.ThreadStatic] private static byte[] t_direct;
+        [ThreadStatic] private static Sha256Digest t_sha;
+        [ThreadStatic] private static byte[] t_hash;
+        [ThreadStatic] private static byte[] t_signed;
+        [ThreadStatic] private static byte[] t_direct;
 
         /// <summary>The key of a MESSAGE or ANNOUNCE.</summary>
         public static Id128 Of(FrameType type, Id128 origin, Id128 id)
