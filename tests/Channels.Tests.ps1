@@ -147,6 +147,22 @@ Describe 'Channels between three nodes' {
         }
         Get-PeerNode -Name 'chan-bad' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'reads -Channel patterns as Start-PeerNode -Channel does, and refuses a broken one with InvalidChannelPattern' {
+        Send-PeerMessage -Node $a -Channel ops -Text 'for the set'
+        $got = Receive-PeerMessage -Node $m -Channel '#[n-p]ps' -Wait -Count 1 -Timeout 10
+        $got.Text | Should -Be 'for the set'
+        foreach ($call in @(
+                { Receive-PeerMessage -Node $m -Channel 'ops[' -ErrorAction Stop },
+                { Get-PeerChannel -Node $b -Name 'd[]ev' -ErrorAction Stop },
+                { Receive-PeerMessage -Node $m -Channel 'two words' -ErrorAction Stop })) {
+            $err = Get-ErrorRecord $call
+            $err | Should -Not -BeNullOrEmpty -Because "$call must fail"
+            $err.FullyQualifiedErrorId | Should -BeLike 'InvalidChannelPattern,*'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.Exception.Message | Should -Match 'Patterns use'
+        }
+    }
 }
 
 Describe 'Enter-PeerChat channel commands (redirected input)' {

@@ -25,7 +25,7 @@ namespace PSPeerChat.Commands
             PeerChannel[] channels = node.GetChannels();
             if (Name != null)
             {
-                WildcardPattern[] patterns = Name.Select(n => new WildcardPattern(Protocol.ChannelName.Normalize(n), WildcardOptions.IgnoreCase)).ToArray();
+                Protocol.ChannelPattern[] patterns = ParseChannelPatterns(Name);
                 channels = channels.Where(c => patterns.Any(p => p.IsMatch(c.Name))).ToArray();
             }
             WriteObject(channels, enumerateCollection: true);

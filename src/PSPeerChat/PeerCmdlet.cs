@@ -21,6 +21,27 @@ namespace PSPeerChat.Commands
             return node;
         }
 
+        /// <summary>
+        /// Channel patterns as the engine reads them (<see cref="Protocol.ChannelPattern"/>, the same rules as
+        /// Start-PeerNode -Channel); a terminating InvalidChannelPattern error for one that does not parse.
+        /// </summary>
+        protected Protocol.ChannelPattern[] ParseChannelPatterns(string[] typed)
+        {
+            var patterns = new Protocol.ChannelPattern[typed.Length];
+            for (int i = 0; i < typed.Length; i++)
+            {
+                try
+                {
+                    patterns[i] = Protocol.ChannelPattern.Parse(typed[i]);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(Error(new PSArgumentException(MessageOf(ex) + " Patterns use * ? and [set], as in 'ops*' or 'team-[ab]'.", ex), "InvalidChannelPattern", ErrorCategory.InvalidArgument, typed[i]));
+                }
+            }
+            return patterns;
+        }
+
         /// <summary>An exception's message without the "(Parameter 'x')" tail .NET adds to argument errors: users did not name that parameter.</summary>
         internal static string MessageOf(Exception exception)
         {

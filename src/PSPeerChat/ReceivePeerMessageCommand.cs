@@ -85,11 +85,11 @@ namespace PSPeerChat.Commands
         protected override void StopProcessing() => _stop.Cancel();
 
         /// <summary>Null (every message) without -Channel; else a test of the message's channel against the patterns.</summary>
-        private static Func<PeerMessage, bool> Matcher(string[] channels)
+        private Func<PeerMessage, bool> Matcher(string[] channels)
         {
             if (channels == null) return null;
-            WildcardPattern[] patterns = channels.Select(c => new WildcardPattern(Protocol.ChannelName.Normalize(c), WildcardOptions.IgnoreCase)).ToArray();
-            return m => patterns.Any(p => p.IsMatch(m.Channel ?? string.Empty));
+            Protocol.ChannelPattern[] patterns = ParseChannelPatterns(channels);
+            return m => patterns.Any(p => p.IsMatch(m.Channel));
         }
 
         private int Drain(PeerNode node, List<PeerMessage> batch, int max)
