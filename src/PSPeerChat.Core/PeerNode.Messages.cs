@@ -99,7 +99,7 @@ namespace PSPeerChat
         /// <summary>Frames this node sent to neighbours catching up.</summary>
         public long HistoryServed => Stats.HistoryServed;
 
-        /// <summary>History requests refused: history off, or the neighbour asked for more than its share (HistoryBytes per window, 80 requests at once).</summary>
+        /// <summary>History requests refused: history off, a request after the answer "done" or "refused", or the neighbour asked for more than its share (HistoryBytes per window, 80 requests at once).</summary>
         public long HistoryRefused => Stats.HistoryRefused;
 
         /// <summary>Caught-up frames (and HISTORY-ENDs) dropped because nobody asked for them or they passed the bytes asked (each a fault of the link).</summary>

@@ -139,6 +139,49 @@ namespace PSPeerChat.Core.Tests
         }
 
         [Fact]
+        public async Task A_request_after_done_is_refused_without_a_pass_over_the_history()
+        {
+            using var net = new MemoryTestNetwork();
+            PeerNode node = net.Start("server");
+            var origin = NodeIdentity.Create();
+            var keys = new List<Id128>();
+            using (RawPeer feeder = await RawPeer.JoinAsync(net.Network, node, origin, "origin"))
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    FloodMessage m = Frames.LiveMessage(origin, "origin", "held " + i);
+                    keys.Add(m.SeenKey);
+                    await feeder.SendAsync(m.Frame);
+                }
+                await Eventually.UntilAsync(() => node.MessagesDelivered == 50, Wait, "the server holds fifty messages");
+            }
+
+            // A filter that names everything the server holds: each request costs the server a pass over its history and
+            // sends nothing back, so an asker could repeat it for the price of a 30-byte frame.
+            byte[] salt = new byte[HistoryFrame.SaltSize];
+            Id128.NewRandom().Write(salt, 0);
+            KeyFilter all = KeyFilter.ForKeys(keys.Count, HistoryFrame.MaxFilterBytes, salt);
+            foreach (Id128 key in keys) all.Add(key);
+            byte[] request = HistoryFrame.EncodeRequest(0, HistoryFrame.MaxBudget, all.Hashes, salt, all.Bits);
+
+            using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "grinder");
+            var answers = new List<byte>();
+            for (int i = 0; i < 30; i++)
+            {
+                await raw.SendAsync(request);
+                byte[] end = await raw.ReadFrameAsync(b => b[0] == (byte)FrameType.HistoryEnd || b[0] == (byte)FrameType.CatchUp, Wait, "the answer");
+                Assert.NotNull(end);
+                Assert.Equal((byte)FrameType.HistoryEnd, end[0]); // nothing is missing: no CATCHUP
+                answers.Add(end[1]);
+            }
+
+            Assert.Equal(HistoryFrame.Done, answers[0]);
+            Assert.All(answers.Skip(1), status => Assert.Equal(HistoryFrame.Refused, status));
+            Assert.Equal(29, node.HistoryRefused);
+            Assert.Equal(PeerState.Connected, Assert.Single(node.GetPeers()).State); // refused, not a fault: the link stays
+        }
+
+        [Fact]
         public async Task A_peer_filling_the_store_past_HistoryBytes_leaves_it_within_its_bytes()
         {
             using var net = new MemoryTestNetwork();

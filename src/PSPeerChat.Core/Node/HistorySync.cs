@@ -90,9 +90,12 @@ namespace PSPeerChat
             int left = _store == null ? 0 : state.ServeBudget(_store.MaxBytes, _store.WindowMs, _clock.NowMs());
             int budget = Math.Min(request.Budget, left);
             // Refused once what is left of the link's share could not hold a largest frame: it has had its HistoryBytes.
-            if (left < LargestCatchUp || !state.Requests.TryTake())
+            // An honest neighbour asks once when the link comes up and again only after "more": any other request would
+            // buy a pass over the whole history for the price of a 30-byte frame, so it is refused without one.
+            if (!state.MayAsk || left < LargestCatchUp || !state.Requests.TryTake())
             {
-                // History off, or this link asked for more than its share (HistoryBytes per window) or too often.
+                // History off, or this link asked for more than its share (HistoryBytes per window), too often, or unasked.
+                state.MayAsk = false;
                 _stats.HistoryRequestRefused();
                 link.TryEnqueue(new OutboundFrame(HistoryFrame.EncodeEnd(HistoryFrame.Refused), null), 0);
                 return true;
@@ -114,6 +117,7 @@ namespace PSPeerChat
                 _stats.HistoryFrameServed();
             }
             state.Served += sent;
+            state.MayAsk = more; // after "done" this link has what it asked for: a further request is refused
             link.TryEnqueue(new OutboundFrame(HistoryFrame.EncodeEnd(more ? HistoryFrame.More : HistoryFrame.Done), null), 0);
             return true;
         }
@@ -173,6 +177,9 @@ namespace PSPeerChat
 
             /// <summary>The store's sequence when the link was registered: only what was accepted before is served to it.</summary>
             public long ServeBefore = long.MaxValue;
+
+            /// <summary>Serving side: whether the neighbour may send a request (its first, or the next after "more").</summary>
+            public bool MayAsk = true;
 
             public bool Outstanding;
             public int Asked;
