@@ -117,8 +117,9 @@ namespace PSPeerChat.Core.Tests
             int refused = 0;
             for (int round = 0; round < 40 && refused == 0; round++)
             {
-                // An empty filter every time: "I have nothing, send me everything".
-                await raw.SendAsync(HistoryFrame.EncodeRequest(0, HistoryFrame.MaxBudget, 1, new byte[HistoryFrame.SaltSize], new byte[0]));
+                // An empty filter every time: "I have nothing, send me everything", with a budget that ends each answer in
+                // "more" (a request is served only first or after "more"), so the same frames are asked for again and again.
+                await raw.SendAsync(HistoryFrame.EncodeRequest(0, 200_000, 1, new byte[HistoryFrame.SaltSize], new byte[0]));
                 while (true)
                 {
                     byte[] frame = await raw.ReadFrameAsync(b => b[0] == (byte)FrameType.CatchUp || b[0] == (byte)FrameType.HistoryEnd, Wait, "the answer");
@@ -135,6 +136,7 @@ namespace PSPeerChat.Core.Tests
 
             Assert.Equal(1, refused);
             Assert.InRange(received, 1, 1024 * 1024); // never more than HistoryBytes per window to one link
+            Assert.True(received > 12 * 60000, "it was the share that ran out (" + received + " bytes served), not the frames");
             Assert.Equal(1, node.HistoryRefused);
         }
 
