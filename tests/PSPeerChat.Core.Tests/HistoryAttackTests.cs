@@ -140,8 +140,10 @@ namespace PSPeerChat.Core.Tests
             Assert.Equal(1, node.HistoryRefused);
         }
 
-        [Fact]
-        public async Task A_request_after_done_is_refused_without_a_pass_over_the_history()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task A_request_after_done_or_an_empty_more_is_refused_without_a_pass_over_the_history(bool oneByteBudget)
         {
             using var net = new MemoryTestNetwork();
             PeerNode node = net.Start("server");
@@ -165,6 +167,8 @@ namespace PSPeerChat.Core.Tests
             KeyFilter all = KeyFilter.ForKeys(keys.Count, HistoryFrame.MaxFilterBytes, salt);
             foreach (Id128 key in keys) all.Add(key);
             byte[] request = HistoryFrame.EncodeRequest(0, HistoryFrame.MaxBudget, all.Hashes, salt, all.Bits);
+            // Or an empty filter with a budget no frame fits in: "more" with nothing sent, where an honest asker stops.
+            if (oneByteBudget) request = HistoryFrame.EncodeRequest(0, 1, 1, salt, new byte[0]);
 
             using RawPeer raw = await RawPeer.JoinAsync(net.Network, node, name: "grinder");
             var answers = new List<byte>();
@@ -177,7 +181,7 @@ namespace PSPeerChat.Core.Tests
                 answers.Add(end[1]);
             }
 
-            Assert.Equal(HistoryFrame.Done, answers[0]);
+            Assert.Equal(oneByteBudget ? HistoryFrame.More : HistoryFrame.Done, answers[0]);
             Assert.All(answers.Skip(1), status => Assert.Equal(HistoryFrame.Refused, status));
             Assert.Equal(29, node.HistoryRefused);
             Assert.Equal(PeerState.Connected, Assert.Single(node.GetPeers()).State); // refused, not a fault: the link stays

@@ -117,7 +117,9 @@ namespace PSPeerChat
                 _stats.HistoryFrameServed();
             }
             state.Served += sent;
-            state.MayAsk = more; // after "done" this link has what it asked for: a further request is refused
+            // After "done" this link has what it asked for, and after a "more" that carried nothing (a budget too small for
+            // one frame) an honest asker stops too (OnEnd): in both cases a further request is refused.
+            state.MayAsk = more && sent > 0;
             link.TryEnqueue(new OutboundFrame(HistoryFrame.EncodeEnd(more ? HistoryFrame.More : HistoryFrame.Done), null), 0);
             return true;
         }
